@@ -1,0 +1,20 @@
+"""Query vocabulary of the RAID log (scope comes from the programs' ``ProgramScopedQuerySet``)."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from programs.querysets import ProgramScopedQuerySet
+from risks.choices import RISK_ENDED
+
+
+class RiskQuerySet(ProgramScopedQuerySet):
+    def open(self) -> RiskQuerySet:
+        return self.exclude(status__in=RISK_ENDED)
+
+    def with_scores(self) -> RiskQuerySet:
+        """Annotate inherent and residual score (probability × impact) for filtering and sorting."""
+        return self.annotate(
+            inherent_score=F("inherent_probability") * F("inherent_impact"),
+            residual_score=F("residual_probability") * F("residual_impact"),
+        )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class TpmoConfig(AppConfig):
+    default = True
+    name = "tpmo"
+    verbose_name = "TPMO"
+
+
+class TpmoAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, restricted to the TPMO admin role (see ``tpmo.admin_site``)."""
+
+    default = False
+    default_site = "tpmo.admin_site.TpmoAdminSite"

@@ -1,0 +1,31 @@
+"""Cross-app pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from programs import selectors
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's starting page: the programs they look after."""
+    return render(
+        request,
+        "tpmo/home.html",
+        {
+            "programs": selectors.my_programs(request.user),
+            "size": selectors.portfolio_size(request.user),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
