@@ -75,7 +75,16 @@ class ProgramStakeholderInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(TpmoModelAdmin):
-    list_display = ["code", "name", "status", "priority", "tpm", "director", "start_date", "end_date"]
+    list_display = [
+        "code",
+        "name",
+        "status",
+        "priority",
+        "tpm",
+        "director",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["status", "priority", "objectives", "director"]
     search_fields = ["code", "name", "description"]
     autocomplete_fields = ["director", "tpm", "objectives"]

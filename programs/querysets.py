@@ -37,7 +37,7 @@ def _program_scope(user: Any, prefix: str) -> Q | None:
 
 
 class ReferenceQuerySet(models.QuerySet):
-    """Portfolio reference data (objectives, people, fiscal periods): read by all, kept by admins."""
+    """Reference data (objectives, people, fiscal periods): read by all, kept by admins."""
 
     def visible_to(self, user: Any) -> ReferenceQuerySet:
         return self.all() if role_of(user) else self.none()

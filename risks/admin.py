@@ -48,7 +48,15 @@ class RiskAdmin(TpmoModelAdmin):
         ),
         (
             "Response",
-            {"fields": ["response", "mitigation_plan", "contingency_plan", "trigger", "milestones"]},
+            {
+                "fields": [
+                    "response",
+                    "mitigation_plan",
+                    "contingency_plan",
+                    "trigger",
+                    "milestones",
+                ]
+            },
         ),
         (
             "Dates",
@@ -80,7 +88,16 @@ class RiskAdmin(TpmoModelAdmin):
 
 @admin.register(Issue)
 class IssueAdmin(TpmoModelAdmin):
-    list_display = ["title", "program", "project", "severity", "status", "owner", "raised_on", "due_date"]
+    list_display = [
+        "title",
+        "program",
+        "project",
+        "severity",
+        "status",
+        "owner",
+        "raised_on",
+        "due_date",
+    ]
     list_filter = ["status", "severity", "program"]
     search_fields = ["title", "description", "program__code", "project__code"]
     autocomplete_fields = [*SCOPE_FIELDS, "owner", "source_risk"]

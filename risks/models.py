@@ -201,7 +201,11 @@ class Issue(BelongsToProgram):
             "resolved_on",
             "An issue cannot be resolved before it was raised.",
         )
-        if self.source_risk_id and self.program_id and self.source_risk.program_id != self.program_id:
+        if (
+            self.source_risk_id
+            and self.program_id
+            and self.source_risk.program_id != self.program_id
+        ):
             errors.setdefault("source_risk", []).append("The risk belongs to another program.")
         if errors:
             raise ValidationError(errors)

@@ -4,7 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from tpmo.settings import *  # noqa: E402, F403
+from tpmo.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+WHITENOISE_AUTOREFRESH = True

@@ -32,12 +32,10 @@ def role_of(user: Any) -> Role | None:
         return None
     if user.is_superuser:
         return Role.ADMIN
-    cached = getattr(user, "_tpmo_role", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((candidate for candidate in ROLE_ORDER if candidate.value in names), None)
-    user._tpmo_role = role
+    if not hasattr(user, "_tpmo_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._tpmo_role = next((role for role in ROLE_ORDER if role.value in names), None)
+    role: Role | None = user._tpmo_role
     return role
 
 

@@ -8,8 +8,8 @@ from programs.models.reporting import (
     ActionItem,
     ProgramStakeholder,
     Retrospective,
-    StatusReport,
     Stakeholder,
+    StatusReport,
 )
 
 __all__ = [

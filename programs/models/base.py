@@ -93,17 +93,17 @@ class BelongsToProgram(TimeStampedModel):
     class Meta:
         abstract = True
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.project_id and not self.program_id:
+            self.program_id = self.project.program_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
         super().clean()
         if self.project_id and self.program_id and self.project.program_id != self.program_id:
             raise ValidationError(
                 {"project": f"Project {self.project.code} is not part of program {self.program}."}
             )
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.project_id and not self.program_id:
-            self.program_id = self.project.program_id
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def scope_label(self) -> str:

@@ -30,9 +30,7 @@ class Program(TimeStampedModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="programs")
-    director = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="directed_programs"
-    )
+    director = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="directed_programs")
     tpm = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -53,7 +51,10 @@ class Program(TimeStampedModel):
         ordering = ["code"]
         constraints = [
             dates_in_order(
-                "start_date", "end_date", "program_dates_in_order", "A program cannot end before it starts."
+                "start_date",
+                "end_date",
+                "program_dates_in_order",
+                "A program cannot end before it starts.",
             ),
         ]
 
@@ -63,7 +64,11 @@ class Program(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         check_order(
-            errors, self.start_date, self.end_date, "end_date", "A program cannot end before it starts."
+            errors,
+            self.start_date,
+            self.end_date,
+            "end_date",
+            "A program cannot end before it starts.",
         )
         if errors:
             raise ValidationError(errors)
@@ -124,9 +129,7 @@ class Project(TimeStampedModel):
             between(
                 "percent_complete", 0, 100, "project_percent_0_100", "Percent complete is 0–100."
             ),
-            between(
-                "technology_readiness_level", 1, 9, "project_trl_1_9", "The TRL is 1–9."
-            ),
+            between("technology_readiness_level", 1, 9, "project_trl_1_9", "The TRL is 1–9."),
             models.CheckConstraint(
                 condition=~Q(status=ProjectStatus.COMPLETED) | Q(actual_end__isnull=False),
                 name="project_completed_has_actual_end",
@@ -145,8 +148,16 @@ class Project(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         pairs = [
-            ("baseline_start", "baseline_end", "The baseline end cannot be before the baseline start."),
-            ("forecast_start", "forecast_end", "The forecast end cannot be before the forecast start."),
+            (
+                "baseline_start",
+                "baseline_end",
+                "The baseline end cannot be before the baseline start.",
+            ),
+            (
+                "forecast_start",
+                "forecast_end",
+                "The forecast end cannot be before the forecast start.",
+            ),
             ("actual_start", "actual_end", "The actual end cannot be before the actual start."),
         ]
         for start, end, message in pairs:

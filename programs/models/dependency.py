@@ -24,7 +24,10 @@ class Dependency(TimeStampedModel):
     """
 
     predecessor_project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="outbound_dependencies"
+        Project,
+        on_delete=models.PROTECT,
+        related_name="outbound_dependencies",
+        blank=True,  # taken from the milestone when only that is given
     )
     predecessor_milestone = models.ForeignKey(
         Milestone,
@@ -34,7 +37,10 @@ class Dependency(TimeStampedModel):
         blank=True,
     )
     successor_project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="inbound_dependencies"
+        Project,
+        on_delete=models.PROTECT,
+        related_name="inbound_dependencies",
+        blank=True,  # taken from the milestone when only that is given
     )
     successor_milestone = models.ForeignKey(
         Milestone,
@@ -103,7 +109,7 @@ class Dependency(TimeStampedModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def _sync_projects(self) -> None:
-        """A milestone end implies its project; fill the project in when only the milestone is given."""
+        """A milestone end implies its project: fill it in when only the milestone is given."""
         if self.predecessor_milestone_id and not self.predecessor_project_id:
             self.predecessor_project_id = self.predecessor_milestone.project_id
         if self.successor_milestone_id and not self.successor_project_id:
@@ -122,10 +128,10 @@ class Dependency(TimeStampedModel):
                     f"Milestone '{milestone}' belongs to project {milestone.project.code}, "
                     "not to the project chosen."
                 ]
+            if not project_id and milestone is None:
+                errors[f"{end}_project"] = ["Choose a project or one of its milestones."]
         if errors:
             raise ValidationError(errors)
-        if not (self.predecessor_project_id and self.successor_project_id):
-            return
         source = node_of(self.predecessor_project_id, self.predecessor_milestone_id)
         target = node_of(self.successor_project_id, self.successor_milestone_id)
         if source == target:

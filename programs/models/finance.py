@@ -46,7 +46,9 @@ class BudgetLine(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["project", "period", "category"],
                 name="budgetline_unique_per_period_category",
-                violation_error_message="This project already has a line for this period and category.",
+                violation_error_message=(
+                    "This project already has a line for this period and category."
+                ),
             ),
             non_negative("planned", "budgetline_planned_non_negative"),
             non_negative("actual", "budgetline_actual_non_negative"),

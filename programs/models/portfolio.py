@@ -8,7 +8,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from programs.choices import CareerLevel
-from programs.models.base import MONEY, TimeStampedModel, check_order, code_validator, dates_in_order
+from programs.models.base import (
+    MONEY,
+    TimeStampedModel,
+    check_order,
+    code_validator,
+    dates_in_order,
+)
 from programs.querysets import ReferenceQuerySet
 
 
@@ -122,7 +128,11 @@ class FiscalPeriod(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         check_order(
-            errors, self.start_date, self.end_date, "end_date", "The period cannot end before it starts."
+            errors,
+            self.start_date,
+            self.end_date,
+            "end_date",
+            "The period cannot end before it starts.",
         )
         if not errors and self.start_date and self.end_date:
             overlapping = (

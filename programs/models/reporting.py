@@ -35,7 +35,10 @@ class StatusReport(BelongsToProgram):
     next_steps = models.TextField(blank=True)
     blockers = models.TextField(blank=True)
     stakeholder_satisfaction = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=one_to_five, help_text="1 (very unhappy) to 5 (delighted)."
+        null=True,
+        blank=True,
+        validators=one_to_five,
+        help_text="1 (very unhappy) to 5 (delighted).",
     )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_reports")
 
@@ -99,8 +102,12 @@ class Stakeholder(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            between("influence", 1, 3, "stakeholder_influence_1_3", "Influence is low, medium or high."),
-            between("interest", 1, 3, "stakeholder_interest_1_3", "Interest is low, medium or high."),
+            between(
+                "influence", 1, 3, "stakeholder_influence_1_3", "Influence is low, medium or high."
+            ),
+            between(
+                "interest", 1, 3, "stakeholder_interest_1_3", "Interest is low, medium or high."
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +115,9 @@ class Stakeholder(TimeStampedModel):
 
     def clean(self) -> None:
         if self.is_group and self.person_id:
-            raise ValidationError({"person": "A group stakeholder is not one person: leave it empty."})
+            raise ValidationError(
+                {"person": "A group stakeholder is not one person: leave it empty."}
+            )
 
 
 class ProgramStakeholder(TimeStampedModel):

@@ -1,0 +1,149 @@
+"""``seed_demo --scale small``: deterministic, valid, acyclic, with a user for every role."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from programs.graph import find_cycle
+from programs.models import Dependency, Milestone, Program, Project, StatusReport
+from risks.choices import RiskStatus
+from risks.models import Issue, Risk
+from tpmo.roles import Role, role_of
+
+AS_OF = "2026-06-01"
+
+
+def _seed(*extra: str) -> str:
+    out = StringIO()
+    call_command(
+        "seed_demo", "--scale", "small", "--seed", "7", "--as-of", AS_OF, *extra, stdout=out
+    )
+    return out.getvalue()
+
+
+def _fingerprint() -> list[tuple]:
+    return list(
+        Milestone.objects.order_by("project__code", "name").values_list(
+            "project__code", "name", "baseline_date", "forecast_date", "status"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_small_demo_has_the_promised_shape():
+    _seed()
+
+    assert Program.objects.count() == 8
+    assert Project.objects.count() == 40
+    assert Milestone.objects.count() == 240
+    assert Risk.objects.count() == 120
+    assert set(Program.objects.values_list("code", flat=True)) == {
+        "PAY",
+        "CHK",
+        "EUX",
+        "SOC2",
+        "CLD",
+        "DVX",
+        "AIS",
+        "CDP",
+    }
+    # Risks in every state, and every occurred risk became an issue that keeps the link.
+    assert set(Risk.objects.values_list("status", flat=True)) == set(RiskStatus.values)
+    assert (
+        Issue.objects.filter(source_risk__isnull=False).count()
+        == Risk.objects.filter(status=RiskStatus.OCCURRED).count()
+    )
+    # Milestones slip; dependencies cross programs; six months of weekly program status.
+    assert Milestone.objects.filter(forecast_date__gt=models_f("baseline_date")).exists()
+    assert Dependency.objects.exclude(
+        predecessor_project__program=models_f("successor_project__program")
+    ).exists()
+    weekly = {
+        code: StatusReport.objects.filter(project__isnull=True, program__code=code).count()
+        for code in ("PAY", "CHK")
+    }
+    assert weekly == {"PAY": 25, "CHK": 26}  # PAY has not reported this week yet
+    assert (Dependency.objects.count(), StatusReport.objects.count(), Issue.objects.count()) == (
+        32,
+        647,
+        11,
+    )
+
+
+def models_f(name: str):
+    from django.db.models import F
+
+    return F(name)
+
+
+@pytest.mark.django_db
+def test_every_seeded_record_passes_validation_and_the_graph_is_acyclic():
+    _seed()
+
+    for label in ("programs", "risks"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for obj in model.objects.all():
+                obj.full_clean()
+    edges = Dependency.objects.edges()
+    assert all(
+        find_cycle(edges[:i] + edges[i + 1 :], a, b) is None for i, (a, b) in enumerate(edges)
+    )
+
+
+@pytest.mark.django_db
+def test_same_seed_same_portfolio():
+    _seed()
+    first = _fingerprint()
+    for model in (Dependency, Issue):
+        model.objects.all().delete()
+
+    second_run = _seed("--if-empty")  # refuses to touch a populated database
+
+    assert "nothing to seed" in second_run
+    assert _fingerprint() == first
+
+
+@pytest.mark.django_db
+def test_seeding_a_populated_database_is_refused():
+    _seed()
+
+    with pytest.raises(CommandError, match="already holds programs"):
+        _seed()
+
+
+@pytest.mark.django_db
+def test_demo_users_sign_in_with_their_roles(settings):
+    _seed()
+
+    roles = {
+        name: role_of(authenticate(username=name, password=settings.DEMO_PASSWORD))
+        for name in ("admin", "director", "tpm", "viewer")
+    }
+
+    assert roles == {
+        "admin": Role.ADMIN,
+        "director": Role.DIRECTOR,
+        "tpm": Role.TPM,
+        "viewer": Role.VIEWER,
+    }
+    tpm_programs = Program.objects.filter(tpm__user__username="tpm").count()
+    assert tpm_programs >= 1
+    assert Program.objects.filter(director__user__username="director").count() >= 1
+
+
+@pytest.mark.django_db
+def test_seeded_records_have_a_created_history_row():
+    _seed()
+
+    program = Program.objects.get(code="PAY")
+
+    assert [(h.history_type, h.history_change_reason) for h in program.history.all()] == [
+        ("+", "Demo data")
+    ]

@@ -1,0 +1,775 @@
+"""Build a realistic, deterministic demo portfolio with the shared factories and bulk inserts.
+
+Same seed and same ``as_of`` date give the same portfolio. Dependencies only ever point from an
+earlier project (in build order) to a later one, so the graph is acyclic by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import factory.random
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
+
+from programs import choices as pc
+from programs import factories as pf
+from programs.models import Person, Program, Project
+from risks import choices as rc
+from risks import factories as rf
+from risks.models import Risk
+from tpmo.demo import catalog
+from tpmo.roles import Role
+
+
+@dataclass(frozen=True)
+class Scale:
+    programs: int
+    projects_per_program: int
+    milestones_per_project: int
+    risks_per_project: int
+    dependencies_per_project: float
+    project_reports_every_weeks: int
+    #: Budget categories per project: labour, plus one other when 2.
+    budget_categories: int = 2
+    #: Projects per engineering manager; people allocated per engineer.
+    projects_per_lead: int = 3
+    projects_per_engineer: float = 0.5
+
+
+SCALES = {
+    "small": Scale(8, 5, 6, 3, 0.8, 2),
+    "medium": Scale(200, 10, 10, 5, 1.5, 4),
+    "large": Scale(
+        1000, 20, 10, 5, 3.0, 13, budget_categories=1, projects_per_lead=10, projects_per_engineer=4
+    ),
+}
+
+WEEKS_OF_HISTORY = 26
+DEMO_USERS = {
+    "admin": Role.ADMIN,
+    "director": Role.DIRECTOR,
+    "tpm": Role.TPM,
+    "viewer": Role.VIEWER,
+}
+
+
+def days(n: float) -> dt.timedelta:
+    return dt.timedelta(days=round(n))
+
+
+class DemoBuilder:
+    """Builds the whole portfolio in memory, level by level, and inserts each level in bulk."""
+
+    def __init__(self, scale: Scale, *, seed: int, as_of: dt.date, history: bool) -> None:
+        self.scale = scale
+        self.rng = random.Random(seed)
+        factory.random.reseed_random(seed)
+        self.as_of = as_of
+        self.history = history
+        self.counts: dict[str, int] = {}
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def _insert(self, model: type[models.Model], objs: Sequence[Any]) -> list[Any]:
+        if self.history and hasattr(model, "history"):
+            created = bulk_create_with_history(
+                list(objs), model, batch_size=2000, default_change_reason="Demo data"
+            )
+        else:
+            created = model.objects.bulk_create(objs, batch_size=2000)
+        self.counts[model._meta.verbose_name_plural] = self.counts.get(
+            model._meta.verbose_name_plural, 0
+        ) + len(created)
+        return created
+
+    # -- the portfolio ---------------------------------------------------------------------------
+
+    @transaction.atomic
+    def build(self) -> dict[str, int]:
+        periods = self._fiscal_periods()
+        people = self._people()
+        objectives = self._objectives(people["directors"])
+        programs = self._programs(people, objectives)
+        projects = self._projects(programs, people["leads"])
+        milestones = self._milestones(projects)
+        self._dependencies(projects, milestones)
+        self._budget_lines(projects, periods)
+        self._allocations(projects, people["engineers"])
+        self._status_reports(programs, projects)
+        self._stakeholders(programs, people["engineers"])
+        self._retrospectives(programs)
+        risks = self._risks(projects, milestones)
+        self._raid(programs, risks)
+        self._users(people)
+        return self.counts
+
+    def _fiscal_periods(self) -> list[Any]:
+        """Calendar quarters from a year before ``as_of`` to two years after."""
+        first_year = self.as_of.year - 1
+        objs = []
+        for index in range(16):
+            year, quarter = first_year + index // 4, index % 4
+            start = dt.date(year, 3 * quarter + 1, 1)
+            end = dt.date(year + (quarter + 1) // 4, 3 * ((quarter + 1) % 4) + 1, 1) - days(1)
+            objs.append(
+                pf.FiscalPeriodFactory.build(
+                    name=f"FY{year % 100:02d} Q{quarter + 1}", start_date=start, end_date=end
+                )
+            )
+        return self._insert(pf.FiscalPeriod, objs)
+
+    def _people(self) -> dict[str, list[Person]]:
+        scale = self.scale
+        counts = {
+            "directors": max(2, scale.programs // 8),
+            "tpms": max(4, scale.programs // 2),
+            "leads": max(
+                6, round(scale.programs * scale.projects_per_program / scale.projects_per_lead)
+            ),
+            "engineers": max(
+                12, round(scale.programs * scale.projects_per_program / scale.projects_per_engineer)
+            ),
+        }
+        titles = {
+            "directors": ("Director of TPM", pc.CareerLevel.DIRECTOR),
+            "tpms": ("Technical Program Manager", None),
+            "leads": ("Engineering manager", ""),
+            "engineers": ("Software engineer", ""),
+        }
+        levels = [
+            pc.CareerLevel.TPM,
+            pc.CareerLevel.SENIOR,
+            pc.CareerLevel.STAFF,
+            pc.CareerLevel.PRINCIPAL,
+        ]
+        objs: list[Person] = []
+        kinds: list[str] = []
+        serial = 0
+        for kind, count in counts.items():
+            title, level = titles[kind]
+            for _ in range(count):
+                serial += 1
+                objs.append(
+                    pf.PersonFactory.build(
+                        email=f"{kind[:-1]}{serial}@tpmo.example",
+                        role_title=title,
+                        career_level=level if level is not None else self.rng.choice(levels),
+                        team=self.rng.choice(catalog.TEAMS),
+                    )
+                )
+                kinds.append(kind)
+        created = self._insert(Person, objs)
+        grouped: dict[str, list[Person]] = {kind: [] for kind in counts}
+        for person, kind in zip(created, kinds, strict=True):
+            grouped[kind].append(person)
+        return grouped
+
+    def _objectives(self, directors: list[Person]) -> dict[str, Any]:
+        start = dt.date(self.as_of.year, 1, 1)
+        objs = [
+            pf.ObjectiveFactory.build(
+                code=f"OBJ-{code}",
+                title=title,
+                measure=measure,
+                unit=unit,
+                baseline_value=Decimal(baseline),
+                target_value=Decimal(target),
+                current_value=Decimal(baseline)
+                + (Decimal(target) - Decimal(baseline)) * Decimal(self.rng.randint(10, 70)) / 100,
+                start_date=start,
+                target_date=dt.date(self.as_of.year + 1, 12, 31),
+                owner=directors[index % len(directors)],
+            )
+            for index, (code, title, measure, unit, baseline, target) in enumerate(
+                catalog.OBJECTIVES
+            )
+        ]
+        return {o.code.removeprefix("OBJ-"): o for o in self._insert(pf.Objective, objs)}
+
+    def _programs(
+        self, people: dict[str, list[Person]], objectives: dict[str, Any]
+    ) -> list[Program]:
+        rng, as_of = self.rng, self.as_of
+        directors, tpms = people["directors"], people["tpms"]
+        specs: list[tuple[str, str, list[str]]] = []
+        if self.scale.programs <= len(catalog.NAMED_PROGRAMS):
+            specs = list(catalog.NAMED_PROGRAMS[: self.scale.programs])
+        else:
+            objective_codes = list(objectives)
+            combinations = len(catalog.DOMAINS) * len(catalog.INITIATIVES)
+            for index in range(self.scale.programs):
+                prefix, domain = catalog.DOMAINS[index % len(catalog.DOMAINS)]
+                initiative = catalog.INITIATIVES[
+                    (index // len(catalog.DOMAINS)) % len(catalog.INITIATIVES)
+                ]
+                specs.append(
+                    (
+                        f"{prefix}{index + 1:04d}",
+                        f"{domain} {initiative} {index // combinations + 1}",
+                        rng.sample(objective_codes, rng.choice([1, 1, 2])),
+                    )
+                )
+        objs = []
+        for index, (code, name, _) in enumerate(specs):
+            start = as_of - days(rng.randint(185, 420))  # six months of status history at least
+            status = rng.choices(
+                [pc.ProgramStatus.ACTIVE, pc.ProgramStatus.PROPOSED, pc.ProgramStatus.ON_HOLD],
+                weights=[90, 5, 5],
+            )[0]
+            objs.append(
+                pf.ProgramFactory.build(
+                    code=code,
+                    name=name,
+                    description=f"{name}: a cross-team program of the portfolio.",
+                    director=directors[index % len(directors)],
+                    tpm=tpms[index % len(tpms)],
+                    status=status if index > 2 else pc.ProgramStatus.ACTIVE,
+                    priority=rng.choice(list(pc.Priority)),
+                    start_date=start,
+                    end_date=start + days(rng.randint(450, 720)),
+                )
+            )
+        programs = self._insert(Program, objs)
+        through = Program.objectives.through
+        through.objects.bulk_create(
+            through(program_id=program.pk, objective_id=objectives[code].pk)
+            for program, (_, _, codes) in zip(programs, specs, strict=True)
+            for code in codes
+        )
+        return programs
+
+    def _projects(self, programs: list[Program], leads: list[Person]) -> list[Project]:
+        rng = self.rng
+        objs = []
+        for program in programs:
+            # Some programs are in trouble: their projects slip more.
+            trouble = rng.random() < 0.3
+            span = (program.end_date - program.start_date).days
+            for number in range(1, self.scale.projects_per_program + 1):
+                baseline_start = program.start_date + days(rng.randint(0, span // 3))
+                baseline_end = min(
+                    program.end_date, baseline_start + days(rng.randint(90, max(91, span * 2 // 3)))
+                )
+                slip = rng.choices(
+                    [0, rng.randint(1, 10), rng.randint(11, 60), -rng.randint(1, 10)],
+                    weights=[30, 25, 40, 5] if trouble else [55, 25, 12, 8],
+                )[0]
+                forecast_end = max(baseline_start, baseline_end + days(slip))
+                status, actual_start, actual_end, percent = self._project_progress(
+                    baseline_start, forecast_end, slip
+                )
+                objs.append(
+                    pf.ProjectFactory.build(
+                        program=program,
+                        code=f"{program.code}-{number:02d}",
+                        name=catalog.PROJECT_NAMES[(number - 1) % len(catalog.PROJECT_NAMES)],
+                        description=f"Part of {program.name}.",
+                        lead=rng.choice(leads),
+                        status=status,
+                        baseline_start=baseline_start,
+                        baseline_end=baseline_end,
+                        forecast_start=baseline_start,
+                        forecast_end=forecast_end,
+                        actual_start=actual_start,
+                        actual_end=actual_end,
+                        percent_complete=percent,
+                        methodology=rng.choice(list(pc.Methodology)),
+                        technology_readiness_level=rng.randint(3, 9),
+                    )
+                )
+        return self._insert(Project, objs)
+
+    def _project_progress(
+        self, start: dt.date, forecast_end: dt.date, slip: int
+    ) -> tuple[str, dt.date | None, dt.date | None, int]:
+        """Status, actual dates and % complete consistent with the dates and today."""
+        as_of = self.as_of
+        if start > as_of:
+            return pc.ProjectStatus.NOT_STARTED, None, None, 0
+        if forecast_end < as_of:
+            return pc.ProjectStatus.COMPLETED, start, forecast_end, 100
+        if self.rng.random() < 0.03:
+            return pc.ProjectStatus.ON_HOLD, start, None, self.rng.randint(5, 60)
+        elapsed = (as_of - start).days / max(1, (forecast_end - start).days)
+        lag = 0.15 if slip > 10 else 0.0
+        percent = max(1, min(99, round(100 * (elapsed - lag + self.rng.uniform(-0.05, 0.05)))))
+        return pc.ProjectStatus.IN_PROGRESS, start, None, percent
+
+    def _milestones(self, projects: list[Project]) -> dict[int, list[Any]]:
+        rng, as_of = self.rng, self.as_of
+        objs = []
+        count = self.scale.milestones_per_project
+        for project in projects:
+            length = max(1, (project.baseline_end - project.baseline_start).days)
+            slip_total = (project.forecast_end - project.baseline_end).days
+            names = rng.sample(catalog.MILESTONE_NAMES, min(count, len(catalog.MILESTONE_NAMES)))
+            for index, name in enumerate(names):
+                share = (index + 1) / len(names)
+                baseline = project.baseline_start + days(length * share)
+                forecast = baseline + days(slip_total * share + rng.choice([0, 0, 0, 2, 5]))
+                if project.status == pc.ProjectStatus.COMPLETED:
+                    forecast = min(forecast, project.actual_end or forecast)
+                done = forecast <= as_of and project.status != pc.ProjectStatus.NOT_STARTED
+                if project.status == pc.ProjectStatus.COMPLETED:
+                    done = True
+                if done:
+                    status = pc.MilestoneStatus.DONE
+                elif (forecast - as_of).days <= 21:
+                    status = pc.MilestoneStatus.IN_PROGRESS
+                else:
+                    status = pc.MilestoneStatus.PLANNED
+                objs.append(
+                    pf.MilestoneFactory.build(
+                        project=project,
+                        name=name,
+                        owner=project.lead,
+                        is_key=index == len(names) - 1 or rng.random() < 0.25,
+                        baseline_date=baseline,
+                        forecast_date=forecast,
+                        actual_date=forecast if done else None,
+                        status=status,
+                    )
+                )
+        by_project: dict[int, list[Any]] = {}
+        for milestone in self._insert(pf.Milestone, objs):
+            by_project.setdefault(milestone.project_id, []).append(milestone)
+        return by_project
+
+    def _dependencies(self, projects: list[Project], milestones: dict[int, list[Any]]) -> None:
+        """Edges from an earlier project to a later one, mostly across programs (acyclic)."""
+        rng = self.rng
+        total = round(len(projects) * self.scale.dependencies_per_project)
+        seen: set[tuple[int, int | None, int, int | None]] = set()
+        objs = []
+        for _ in range(total):
+            later = rng.randint(1, len(projects) - 1)
+            earlier = rng.randint(max(0, later - 60), later - 1)
+            predecessor, successor = projects[earlier], projects[later]
+            pred_ms = rng.choice(milestones[predecessor.pk]) if rng.random() < 0.7 else None
+            succ_ms = rng.choice(milestones[successor.pk]) if rng.random() < 0.5 else None
+            key = (predecessor.pk, pred_ms and pred_ms.pk, successor.pk, succ_ms and succ_ms.pk)
+            if key in seen:
+                continue
+            seen.add(key)
+            delivers = pred_ms.forecast_date if pred_ms else predecessor.forecast_end
+            needed = succ_ms.baseline_date if succ_ms else successor.baseline_start
+            if pred_ms is not None and pred_ms.status == pc.MilestoneStatus.DONE:
+                status = pc.DependencyStatus.DELIVERED
+            else:
+                status = rng.choices(
+                    [
+                        pc.DependencyStatus.REQUESTED,
+                        pc.DependencyStatus.COMMITTED,
+                        pc.DependencyStatus.AT_RISK,
+                        pc.DependencyStatus.BLOCKED,
+                    ],
+                    weights=[15, 60, 17, 8],
+                )[0]
+                if delivers > needed and status == pc.DependencyStatus.COMMITTED:
+                    status = pc.DependencyStatus.AT_RISK
+            objs.append(
+                pf.DependencyFactory.build(
+                    predecessor_project=predecessor,
+                    predecessor_milestone=pred_ms,
+                    successor_project=successor,
+                    successor_milestone=succ_ms,
+                    type=rng.choices(list(pc.DependencyType), weights=[80, 10, 8, 2])[0],
+                    lag_days=rng.choice([0, 0, 0, 5, 10, -3]),
+                    needed_by=needed,
+                    committed_date=None if status == pc.DependencyStatus.REQUESTED else delivers,
+                    status=status,
+                    description=f"{successor.code} needs "
+                    f"{pred_ms.name if pred_ms else predecessor.name} from {predecessor.code}.",
+                    owner=successor.lead,
+                )
+            )
+        self._insert(pf.Dependency, objs)
+
+    def _budget_lines(self, projects: list[Project], periods: list[Any]) -> None:
+        rng, as_of = self.rng, self.as_of
+        objs = []
+        extra_categories = [
+            pc.BudgetCategory.CLOUD,
+            pc.BudgetCategory.VENDOR,
+            pc.BudgetCategory.LICENCES,
+            pc.BudgetCategory.CAPEX,
+        ]
+        for project in projects:
+            overrun = Decimal(rng.choice(["0.90", "0.97", "1.00", "1.03", "1.08", "1.15", "1.30"]))
+            quarter_budget = Decimal(rng.randrange(40_000, 400_000, 5_000))
+            end = project.actual_end or project.forecast_end
+            live = [
+                p for p in periods if p.start_date <= end and p.end_date >= project.baseline_start
+            ]
+            shares = [
+                (pc.BudgetCategory.LABOUR, Decimal("0.7")),
+                (rng.choice(extra_categories), Decimal("0.3")),
+            ]
+            for category, share in shares[: self.scale.budget_categories]:
+                for period in live:
+                    planned = (quarter_budget * share).quantize(Decimal("1"))
+                    if period.end_date < as_of:
+                        actual = (planned * overrun).quantize(Decimal("0.01"))
+                        forecast = actual
+                    elif period.start_date <= as_of:
+                        elapsed = Decimal((as_of - period.start_date).days) / Decimal(
+                            (period.end_date - period.start_date).days + 1
+                        )
+                        actual = (planned * overrun * elapsed).quantize(Decimal("0.01"))
+                        forecast = (planned * overrun).quantize(Decimal("0.01"))
+                    else:
+                        actual = Decimal("0.00")
+                        forecast = (planned * overrun).quantize(Decimal("0.01"))
+                    objs.append(
+                        pf.BudgetLineFactory.build(
+                            project=project,
+                            period=period,
+                            category=category,
+                            planned=planned,
+                            actual=actual,
+                            forecast=forecast,
+                        )
+                    )
+        self._insert(pf.BudgetLine, objs)
+
+    def _allocations(self, projects: list[Project], engineers: list[Person]) -> None:
+        rng = self.rng
+        objs = [
+            pf.AllocationFactory.build(
+                person=person,
+                project=project,
+                role=rng.choice(["Tech lead", "Backend", "Frontend", "SRE", "Data", "QA"]),
+                percent=rng.choice([20, 30, 50, 50, 80, 100]),
+                start_date=project.baseline_start,
+                end_date=max(project.baseline_end, project.forecast_end),
+            )
+            for project in projects
+            for person in rng.sample(engineers, 2)
+        ]
+        self._insert(pf.Allocation, objs)
+
+    def _rag_for(self, slip: int, watermelon: bool) -> str:
+        if watermelon:
+            return pc.Rag.GREEN
+        if slip > 20:
+            return pc.Rag.RED
+        if slip > 5:
+            return pc.Rag.AMBER
+        return pc.Rag.GREEN
+
+    def _status_reports(self, programs: list[Program], projects: list[Project]) -> None:
+        rng, as_of = self.rng, self.as_of
+        worst_slip: dict[int, int] = {}
+        for project in projects:
+            worst_slip[project.program_id] = max(
+                worst_slip.get(project.program_id, 0), project.slip_days
+            )
+        objs = []
+        satisfaction_by_rag = {
+            pc.Rag.GREEN: [4, 4, 5],
+            pc.Rag.AMBER: [3, 3, 4],
+            pc.Rag.RED: [2, 2, 3],
+        }
+        latest_monday = as_of - days(as_of.weekday())
+        for program in programs:
+            watermelon = rng.random() < 0.15
+            for week in range(WEEKS_OF_HISTORY):
+                report_date = latest_monday - days(7 * week)
+                if report_date < program.start_date:
+                    break
+                if week == 0 and rng.random() < 0.12:
+                    continue  # some programs are late with this week's report
+                # Slip grows over time: earlier reports saw less of it.
+                seen_slip = round(worst_slip[program.pk] * (1 - week / WEEKS_OF_HISTORY))
+                overall = self._rag_for(seen_slip, watermelon)
+                objs.append(
+                    pf.StatusReportFactory.build(
+                        program=program,
+                        report_date=report_date,
+                        overall=overall,
+                        schedule=overall,
+                        budget=rng.choice([pc.Rag.GREEN, pc.Rag.GREEN, pc.Rag.AMBER]),
+                        scope=pc.Rag.GREEN,
+                        summary=_summary(overall, seen_slip),
+                        accomplishments="Sprint goals met; dependencies reviewed with partners.",
+                        next_steps="Confirm dates for the next key milestone.",
+                        blockers=""
+                        if overall == pc.Rag.GREEN
+                        else "Waiting on a partner team's commitment.",
+                        stakeholder_satisfaction=rng.choice(satisfaction_by_rag[overall]),
+                        author=program.tpm,
+                    )
+                )
+        every = self.scale.project_reports_every_weeks
+        for project in projects:
+            for week in range(0, WEEKS_OF_HISTORY, every):
+                report_date = latest_monday - days(7 * week)
+                if report_date < project.baseline_start:
+                    break
+                seen_slip = round(project.slip_days * (1 - week / WEEKS_OF_HISTORY))
+                overall = self._rag_for(seen_slip, watermelon=False)
+                objs.append(
+                    pf.StatusReportFactory.build(
+                        program=project.program,
+                        project=project,
+                        report_date=report_date,
+                        overall=overall,
+                        schedule=overall,
+                        budget=pc.Rag.GREEN,
+                        scope=pc.Rag.GREEN,
+                        summary=_summary(overall, seen_slip),
+                        stakeholder_satisfaction=None,
+                        author=project.lead,
+                    )
+                )
+        self._insert(pf.StatusReport, objs)
+
+    def _stakeholders(self, programs: list[Program], engineers: list[Person]) -> None:
+        rng = self.rng
+        groups = [
+            pf.StakeholderFactory.build(
+                name=name,
+                organisation=organisation,
+                is_group=True,
+                email=f"{organisation.lower().replace(' ', '-')}@tpmo.example",
+                influence=pc.Level.HIGH,
+                interest=rng.choice(list(pc.Level)),
+            )
+            for name, organisation in catalog.STAKEHOLDER_GROUPS
+        ]
+        people = [
+            pf.StakeholderFactory.build(
+                name=person.name,
+                person=person,
+                organisation=person.team,
+                email=person.email,
+                influence=rng.choice(list(pc.Level)),
+                interest=rng.choice(list(pc.Level)),
+            )
+            for person in rng.sample(engineers, min(len(engineers), max(10, len(programs))))
+        ]
+        stakeholders = self._insert(pf.Stakeholder, groups + people)
+        objs = []
+        for program in programs:
+            for stakeholder, raci in zip(
+                rng.sample(stakeholders, 4),
+                [pc.Raci.ACCOUNTABLE, pc.Raci.CONSULTED, pc.Raci.INFORMED, pc.Raci.INFORMED],
+                strict=True,
+            ):
+                objs.append(
+                    pf.ProgramStakeholderFactory.build(
+                        program=program,
+                        stakeholder=stakeholder,
+                        raci=raci,
+                        update_cadence=rng.choice(list(pc.UpdateCadence)),
+                    )
+                )
+        self._insert(pf.ProgramStakeholder, objs)
+
+    def _retrospectives(self, programs: list[Program]) -> None:
+        rng, as_of = self.rng, self.as_of
+        retros = []
+        for program in programs:
+            for offset in (90, 30):
+                held_on = as_of - days(offset)
+                if held_on < program.start_date:
+                    continue
+                retros.append(
+                    pf.RetrospectiveFactory.build(
+                        program=program,
+                        held_on=held_on,
+                        title=f"{program.code} retrospective {held_on:%b %Y}",
+                        facilitator=program.tpm,
+                    )
+                )
+        retros = self._insert(pf.Retrospective, retros)
+        programs_by_pk = {program.pk: program for program in programs}
+        items = []
+        for retro in retros:
+            program = programs_by_pk[retro.program_id]
+            for description in (
+                "Book security review slots a quarter ahead",
+                "Publish the dependency calendar",
+            ):
+                due = retro.held_on + days(rng.randint(14, 45))
+                done = due < as_of and rng.random() < 0.6
+                items.append(
+                    pf.ActionItemFactory.build(
+                        retrospective=retro,
+                        description=description,
+                        owner=program.tpm,
+                        due_date=due,
+                        done=done,
+                        done_on=due if done else None,
+                    )
+                )
+        self._insert(pf.ActionItem, items)
+
+    def _risks(self, projects: list[Project], milestones: dict[int, list[Any]]) -> list[Risk]:
+        rng, as_of = self.rng, self.as_of
+        catalogue = [
+            (category, entry) for category, entries in catalog.RISKS.items() for entry in entries
+        ]
+        statuses = list(rc.RiskStatus)
+        objs = []
+        links = []
+        for project in projects:
+            for _ in range(self.scale.risks_per_project):
+                category, (title, cause, event, effect) = rng.choice(catalogue)
+                probability, impact = rng.randint(1, 5), rng.randint(1, 5)
+                status = rng.choices(statuses, weights=[15, 20, 25, 15, 15, 10])[0]
+                identified = max(project.baseline_start, as_of - days(rng.randint(10, 150)))
+                ended = status in rc.RISK_ENDED
+                objs.append(
+                    rf.RiskFactory.build(
+                        program=project.program,
+                        project=project,
+                        title=f"{title} ({project.code})",
+                        cause=f"Because {cause[0].lower()}{cause[1:]},",
+                        event=f"{event},",
+                        effect=f"so {effect}.",
+                        category=category,
+                        inherent_probability=probability,
+                        inherent_impact=impact,
+                        residual_probability=max(1, probability - rng.randint(0, 2)),
+                        residual_impact=max(1, impact - rng.randint(0, 1)),
+                        cost_impact=Decimal(rng.randrange(5_000, 500_000, 2_500)),
+                        schedule_impact_days=rng.choice([0, 5, 10, 20, 40]),
+                        owner=project.lead if rng.random() < 0.92 else None,
+                        response=rng.choice(list(rc.RiskResponse)) if rng.random() < 0.9 else "",
+                        mitigation_plan="Agree a fallback with the owning team; track it weekly.",
+                        contingency_plan="Switch to the fallback and re-plan the release.",
+                        trigger="The weekly check shows the threshold breached.",
+                        proximity_date=as_of + days(rng.randint(-10, 120)),
+                        identified_on=identified,
+                        last_reviewed_on=None if ended else identified,
+                        next_review_date=None if ended else as_of + days(rng.randint(-30, 28)),
+                        closed_on=max(identified, as_of - days(rng.randint(0, 9)))
+                        if status == rc.RiskStatus.CLOSED
+                        else None,
+                        status=status,
+                    )
+                )
+                links.append(rng.choice(milestones[project.pk]) if rng.random() < 0.4 else None)
+        risks = self._insert(Risk, objs)
+        through = Risk.milestones.through
+        through.objects.bulk_create(
+            (
+                through(risk_id=risk.pk, milestone_id=milestone.pk)
+                for risk, milestone in zip(risks, links, strict=True)
+                if milestone is not None
+            ),
+            batch_size=2000,
+        )
+        return risks
+
+    def _raid(self, programs: list[Program], risks: list[Risk]) -> None:
+        """Issues (some from occurred risks), decisions and assumptions."""
+        rng, as_of = self.rng, self.as_of
+        issues = [
+            rf.IssueFactory.build(
+                program=risk.program,
+                project=risk.project,
+                title=f"Occurred: {risk.title}",
+                description=f"{risk.event} {risk.effect}",
+                severity=rng.choice(list(rc.Severity)),
+                status=rng.choice(list(rc.IssueStatus)[:2]),
+                owner=risk.owner,
+                raised_on=max(risk.identified_on, as_of - days(rng.randint(0, 30))),
+                source_risk=risk,
+            )
+            for risk in risks
+            if risk.status == rc.RiskStatus.OCCURRED
+        ]
+        decisions = []
+        assumptions = []
+        for program in programs:
+            decided = program.start_date + days(20)
+            decisions.append(
+                rf.DecisionFactory.build(
+                    program=program,
+                    title="Buy a managed message queue rather than run our own",
+                    context="Three teams need durable messaging before beta.",
+                    decided_by=program.director,
+                    decided_on=decided,
+                )
+            )
+            decisions.append(
+                rf.DecisionFactory.build(
+                    program=program,
+                    title="Phase the rollout by region",
+                    context="A big-bang launch concentrates risk in one weekend.",
+                    outcome="",
+                    decided_by=None,
+                    decided_on=None,
+                    status=rc.DecisionStatus.PROPOSED,
+                )
+            )
+            for statement, offset in (
+                ("The platform team has capacity for our migration next quarter", -10),
+                ("Legal sign-off takes no more than four weeks", 30),
+            ):
+                validate_by = as_of + days(offset)
+                checked = offset < 0 and rng.random() < 0.7
+                assumptions.append(
+                    rf.AssumptionFactory.build(
+                        program=program,
+                        statement=statement,
+                        owner=program.tpm,
+                        validate_by=validate_by,
+                        status=rng.choice(
+                            [rc.AssumptionStatus.VALIDATED, rc.AssumptionStatus.INVALIDATED]
+                        )
+                        if checked
+                        else rc.AssumptionStatus.UNVALIDATED,
+                        validated_on=validate_by if checked else None,
+                    )
+                )
+        self._insert(rf.Issue, issues)
+        self._insert(rf.Decision, decisions)
+        self._insert(rf.Assumption, assumptions)
+
+    def _users(self, people: dict[str, list[Person]]) -> None:
+        """The demo user of each role, linked to the person they act as."""
+        ensure_demo_users(director=people["directors"][0], tpm=people["tpms"][0])
+
+
+def ensure_demo_users(*, director: Person | None, tpm: Person | None) -> None:
+    """Create (or reset) the users admin, director, tpm and viewer with the demo password."""
+    from django.conf import settings
+
+    user_model = get_user_model()
+    people = {"director": director, "tpm": tpm}
+    for username, role in DEMO_USERS.items():
+        user, _ = user_model.objects.get_or_create(username=username)
+        person = people.get(username)
+        if person is not None:
+            first, _, last = person.name.partition(" ")
+            user.first_name, user.last_name = first, last
+            user.email = person.email
+        user.is_staff = role is Role.ADMIN
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role.value)])
+        if person is not None:
+            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+            person.user = user
+            person.save(update_fields=["user"])
+
+
+def _summary(rag: str, slip: int) -> str:
+    if rag == pc.Rag.RED:
+        return f"Off track: critical work is {slip} days behind baseline; recovery plan in review."
+    if rag == pc.Rag.AMBER:
+        return (
+            f"At risk: {slip} days of slip on the current path; mitigation agreed with the teams."
+        )
+    return "On track: milestones holding to plan."
