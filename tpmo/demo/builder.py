@@ -7,12 +7,15 @@ earlier project (in build order) to a later one, so the graph is acyclic by cons
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import django
 import factory.random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from programs import choices as pc
 from programs import factories as pf
-from programs.models import Person, Program, Project
+from programs.models import FiscalPeriod, Milestone, Person, Program, Project
 from risks import choices as rc
 from risks import factories as rf
 from risks.models import Risk
@@ -53,6 +56,7 @@ SCALES = {
 }
 
 WEEKS_OF_HISTORY = 26
+INSERT_CHUNK = 2000
 DEMO_USERS = {
     "admin": Role.ADMIN,
     "director": Role.DIRECTOR,
@@ -65,51 +69,137 @@ def days(n: float) -> dt.timedelta:
     return dt.timedelta(days=round(n))
 
 
+@dataclass
+class Core:
+    """What the later stages build on: the portfolio's skeleton, in primary-key order."""
+
+    people: dict[str, list[Person]]
+    programs: list[Program]
+    projects: list[Project]
+    periods: list[FiscalPeriod]
+    milestones: dict[int, list[Milestone]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, milestones: bool) -> Core:
+        """The skeleton read back from the database, for a stage run in another process."""
+        projects = list(
+            Project.objects.select_related("program__tpm", "program__director", "lead").order_by(
+                "pk"
+            )
+        )
+        by_project: dict[int, list[Milestone]] = {}
+        if milestones:
+            for milestone in Milestone.objects.order_by("pk"):
+                by_project.setdefault(milestone.project_id, []).append(milestone)
+        return cls(
+            people={},
+            programs=list({project.program_id: project.program for project in projects}.values()),
+            projects=projects,
+            periods=list(FiscalPeriod.objects.order_by("start_date")),
+            milestones=by_project,
+        )
+
+
+#: After the core, two phases of two stages each. The stages of a phase touch different tables,
+#: so they may run side by side: the second of each pair in another process, reading the core
+#: back (``Core.load``). Each stage draws from its own random stream, so the portfolio is the
+#: same either way.
+PHASES = (("milestones", "raid"), ("dependencies", "status"))
+#: Stages run in the second process, and whether they need the milestones loaded.
+CHILD_STAGES = {"raid": False, "status": True}
+
+
 class DemoBuilder:
-    """Builds the whole portfolio in memory, level by level, and inserts each level in bulk."""
+    """Builds the portfolio in memory, level by level, and inserts each level in bulk."""
 
     def __init__(self, scale: Scale, *, seed: int, as_of: dt.date, history: bool) -> None:
         self.scale = scale
-        self.rng = random.Random(seed)
-        factory.random.reseed_random(seed)
+        self.seed = seed
         self.as_of = as_of
         self.history = history
         self.counts: dict[str, int] = {}
+        self._use_stream("core")
+        factory.random.reseed_random(seed)
+
+    def _use_stream(self, stage: str) -> None:
+        self.rng = random.Random(f"{self.seed}:{stage}")
 
     # -- persistence ---------------------------------------------------------------------------
 
     def _insert(self, model: type[models.Model], objs: Sequence[Any]) -> list[Any]:
-        if self.history and hasattr(model, "history"):
-            created = bulk_create_with_history(
-                list(objs), model, batch_size=2000, default_change_reason="Demo data"
-            )
-        else:
-            created = model.objects.bulk_create(objs, batch_size=2000)
-        self.counts[model._meta.verbose_name_plural] = self.counts.get(
-            model._meta.verbose_name_plural, 0
-        ) + len(created)
+        """Insert in chunks, each its own short transaction, so two stages can interleave."""
+        created: list[Any] = []
+        for start in range(0, len(objs), INSERT_CHUNK):
+            chunk = list(objs[start : start + INSERT_CHUNK])
+            if self.history and hasattr(model, "history"):
+                created += bulk_create_with_history(
+                    chunk, model, batch_size=INSERT_CHUNK, default_change_reason="Demo data"
+                )
+            else:
+                created += model.objects.bulk_create(chunk, batch_size=INSERT_CHUNK)
+        self._count(str(model._meta.verbose_name_plural), len(created))
         return created
+
+    def _count(self, name: str, added: int) -> None:
+        self.counts[name] = self.counts.get(name, 0) + added
 
     # -- the portfolio ---------------------------------------------------------------------------
 
-    @transaction.atomic
-    def build(self) -> dict[str, int]:
+    def build(self, *, parallel: bool = False) -> dict[str, int]:
+        """Build everything; with ``parallel`` one stage of each phase runs in a second process."""
+        with transaction.atomic():
+            core = self.build_core()
+        if parallel:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=django.setup
+            ) as pool:
+                for here, there in PHASES:
+                    other = pool.submit(
+                        _build_stage_in_child,
+                        there,
+                        self.scale,
+                        self.seed,
+                        self.as_of,
+                        self.history,
+                    )
+                    self.build_stage(here, core)
+                    for name, count in other.result().items():
+                        self._count(name, count)
+        else:
+            for here, there in PHASES:
+                self.build_stage(here, core)
+                self.build_stage(there, Core.load(milestones=CHILD_STAGES[there]))
+        ensure_demo_users(director=core.people["directors"][0], tpm=core.people["tpms"][0])
+        return self.counts
+
+    def build_core(self) -> Core:
+        """People, objectives, programs and projects, and the small tables that hang on people."""
+        self._use_stream("core")
         periods = self._fiscal_periods()
         people = self._people()
         objectives = self._objectives(people["directors"])
         programs = self._programs(people, objectives)
         projects = self._projects(programs, people["leads"])
-        milestones = self._milestones(projects)
-        self._dependencies(projects, milestones)
-        self._budget_lines(projects, periods)
         self._allocations(projects, people["engineers"])
-        self._status_reports(programs, projects)
         self._stakeholders(programs, people["engineers"])
         self._retrospectives(programs)
-        risks = self._risks(projects, milestones)
-        self._raid(programs, risks)
-        self._users(people)
-        return self.counts
+        return Core(people, programs, projects, periods)
+
+    def build_stage(self, stage: str, core: Core) -> None:
+        self._use_stream(stage)
+        if stage == "milestones":
+            core.milestones = self._milestones(core.projects)
+        elif stage == "raid":
+            self._raid(core.programs, self._risks(core.projects))
+            self._budget_lines(core.projects, core.periods)
+        elif stage == "dependencies":
+            self._dependencies(core.projects, core.milestones)
+        elif stage == "status":
+            self._status_reports(core.programs, core.projects)
+            self._link_risks_to_milestones(core.milestones)
+        else:
+            raise ValueError(f"unknown stage {stage!r}")
 
     def _fiscal_periods(self) -> list[Any]:
         """Calendar quarters from a year before ``as_of`` to two years after."""
@@ -613,14 +703,13 @@ class DemoBuilder:
                 )
         self._insert(pf.ActionItem, items)
 
-    def _risks(self, projects: list[Project], milestones: dict[int, list[Any]]) -> list[Risk]:
+    def _risks(self, projects: list[Project]) -> list[Risk]:
         rng, as_of = self.rng, self.as_of
         catalogue = [
             (category, entry) for category, entries in catalog.RISKS.items() for entry in entries
         ]
         statuses = list(rc.RiskStatus)
         objs = []
-        links = []
         for project in projects:
             for _ in range(self.scale.risks_per_project):
                 category, (title, cause, event, effect) = rng.choice(catalogue)
@@ -658,18 +747,19 @@ class DemoBuilder:
                         status=status,
                     )
                 )
-                links.append(rng.choice(milestones[project.pk]) if rng.random() < 0.4 else None)
-        risks = self._insert(Risk, objs)
+        return self._insert(Risk, objs)
+
+    def _link_risks_to_milestones(self, milestones: dict[int, list[Milestone]]) -> None:
+        """Two risks in five threaten a milestone of their project."""
+        rng = self.rng
         through = Risk.milestones.through
-        through.objects.bulk_create(
-            (
-                through(risk_id=risk.pk, milestone_id=milestone.pk)
-                for risk, milestone in zip(risks, links, strict=True)
-                if milestone is not None
-            ),
-            batch_size=2000,
-        )
-        return risks
+        links = [
+            through(risk_id=risk_id, milestone_id=rng.choice(milestones[project_id]).pk)
+            for risk_id, project_id in Risk.objects.order_by("pk").values_list("pk", "project_id")
+            if rng.random() < 0.4
+        ]
+        through.objects.bulk_create(links, batch_size=INSERT_CHUNK)
+        self._count("risk–milestone links", len(links))
 
     def _raid(self, programs: list[Program], risks: list[Risk]) -> None:
         """Issues (some from occurred risks), decisions and assumptions."""
@@ -737,13 +827,20 @@ class DemoBuilder:
         self._insert(rf.Decision, decisions)
         self._insert(rf.Assumption, assumptions)
 
-    def _users(self, people: dict[str, list[Person]]) -> None:
-        """The demo user of each role, linked to the person they act as."""
-        ensure_demo_users(director=people["directors"][0], tpm=people["tpms"][0])
+
+def _build_stage_in_child(
+    stage: str, scale: Scale, seed: int, as_of: dt.date, history: bool
+) -> dict[str, int]:
+    """Entry point of the second process (set up by ``django.setup``): read the core back from
+    the database and build one stage."""
+    builder = DemoBuilder(scale, seed=seed, as_of=as_of, history=history)
+    builder.build_stage(stage, Core.load(milestones=CHILD_STAGES[stage]))
+    return builder.counts
 
 
 def ensure_demo_users(*, director: Person | None, tpm: Person | None) -> None:
-    """Create (or reset) the users admin, director, tpm and viewer with the demo password."""
+    """Create (or reset) the users admin, director, tpm and viewer with the demo password; the
+    director and tpm users act as the given people."""
     from django.conf import settings
 
     user_model = get_user_model()
