@@ -27,6 +27,7 @@ MATRIX = {
         {ANON: 302, **dict.fromkeys(ROLES, 200)},
     ),
     "healthz": (lambda p: reverse("healthz"), {ANON: 200, **dict.fromkeys(ROLES, 200)}),
+    "favicon": (lambda p: reverse("favicon"), {ANON: 301, **dict.fromkeys(ROLES, 301)}),
 }
 
 
