@@ -50,6 +50,13 @@ run: seed
 	@echo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production-style serving: gunicorn + whitenoise. Needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS (and
+# DATABASE_URL for PostgreSQL) in the environment; see README "Configuration".
+serve: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn tpmo.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
