@@ -14,7 +14,7 @@ export DEMO_PASSWORD
 
 # The first interpreter that is Python >= 3.12: $(PYTHON) if given, then the pyenv
 # version named in .python-version, then whatever python3.x is on PATH.
-FIND_PYTHON := for c in "$$PYTHON" "$$(pyenv root 2>/dev/null)/versions/$$(cat .python-version 2>/dev/null)/bin/python" \
+FIND_PYTHON := for c in "$$PYTHON" "$$(pyenv which python 2>/dev/null)" \
 	python3.14 python3.13 python3.12 python3; do \
 	  [ -n "$$c" ] || continue; \
 	  command -v "$$c" >/dev/null 2>&1 || [ -x "$$c" ] || continue; \
