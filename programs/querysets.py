@@ -13,10 +13,11 @@ Records that hang under a program say how to reach it with ``program_path``; ``v
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tpmo.roles import Role, role_of
 
@@ -88,16 +89,30 @@ class ProjectQuerySet(ProgramScopedQuerySet):
         return self.exclude(status__in=[ProjectStatus.COMPLETED, ProjectStatus.CANCELLED])
 
 
+def milestone_open_q() -> Q:
+    from programs.choices import MilestoneStatus
+
+    return ~Q(status__in=[MilestoneStatus.DONE, MilestoneStatus.CANCELLED])
+
+
+def milestone_late_q(today: date) -> Q:
+    """Late: not done, and the forecast (or today, when later) is past the baseline."""
+    return milestone_open_q() & (
+        Q(forecast_date__gt=F("baseline_date")) | Q(baseline_date__lt=today)
+    )
+
+
 class MilestoneQuerySet(ProgramScopedQuerySet):
     program_path = "project__program"
+
+    def late(self, today: date) -> MilestoneQuerySet:
+        return self.filter(milestone_late_q(today))
 
     def key(self) -> MilestoneQuerySet:
         return self.filter(is_key=True)
 
     def open(self) -> MilestoneQuerySet:
-        from programs.choices import MilestoneStatus
-
-        return self.exclude(status__in=[MilestoneStatus.DONE, MilestoneStatus.CANCELLED])
+        return self.filter(milestone_open_q())
 
 
 class ProjectChildQuerySet(ProgramScopedQuerySet):

@@ -33,12 +33,18 @@ PROBABILITY_PERCENT: dict[int, Decimal] = {
 }
 
 
+#: Lowest scores of the default bands (used where SQL filters by band).
+CRITICAL_MIN_SCORE = 20
+HIGH_MIN_SCORE = 10
+MEDIUM_MIN_SCORE = 5
+
+
 def default_band(score: int) -> Band:
-    if score >= 20:
+    if score >= CRITICAL_MIN_SCORE:
         return Band.CRITICAL
-    if score >= 10:
+    if score >= HIGH_MIN_SCORE:
         return Band.HIGH
-    if score >= 5:
+    if score >= MEDIUM_MIN_SCORE:
         return Band.MEDIUM
     return Band.LOW
 

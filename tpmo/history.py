@@ -1,14 +1,45 @@
-"""Saving a record so that its history says who changed it and why."""
+"""Saving a record so that its history says who changed it, and no one's edit is lost."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 
-def save_with_history(instance: Any, *, by: Any, reason: str = "") -> None:
+
+class StaleEdit(ValidationError):
+    """The record changed since the form was opened; ``current`` holds what is stored now."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__(
+            "Someone else changed this record since you opened it. Their version is shown "
+            "below; your changes are kept in the form — check them and save again.",
+            code="stale",
+        )
+        self.current = current
+
+
+def check_version(instance: Any, expected_version: int | None) -> None:
+    """Refuse the write when the stored record is past ``expected_version``.
+
+    Call inside the write's transaction: the row is locked (PostgreSQL) or the database is
+    (SQLite, whose transactions begin IMMEDIATE), so no one can slip in between check and save.
+    """
+    if expected_version is None or instance.pk is None:
+        return
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+
+
+def save_with_history(
+    instance: Any, *, by: Any, reason: str = "", expected_version: int | None = None
+) -> None:
     """Validate (``full_clean``) and save ``instance``; its history row names ``by`` and ``reason``.
 
     simple-history takes the user from the request in web requests; services pass it explicitly so
-    that management commands and background work are attributed too.
+    that management commands and background work are attributed too. With ``expected_version``
+    the save is refused (``StaleEdit``) if someone saved the record in the meantime.
     """
+    check_version(instance, expected_version)
     instance._history_user = by
     if reason:
         instance._change_reason = reason

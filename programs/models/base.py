@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -23,11 +24,22 @@ MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class TimeStampedModel(models.Model):
+    """Created/updated stamps, and a version that every save bumps (optimistic concurrency: an
+    edit made from a form opened at version N is refused once the record is past N)."""
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
 
 
 def dates_in_order(start: str, end: str, name: str, message: str) -> models.CheckConstraint:

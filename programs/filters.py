@@ -1,0 +1,129 @@
+"""List filters (django-filter) for programs and milestones; every filter is also a URL parameter,
+so a filtered list is a bookmark."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from programs.choices import MilestoneStatus, Priority, ProgramStatus, Rag
+from programs.models import Milestone, Objective, Person, Program
+from programs.querysets import milestone_late_q, milestone_open_q
+
+
+class ProgramFilter(django_filters.FilterSet):
+    """Filters of the program list. ``health`` filters on the *reported* health, which the list's
+    queryset carries as the ``reported_rag`` annotation (see ``tpmo.health_queries``)."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, empty_label="Any status")
+    health = django_filters.ChoiceFilter(
+        field_name="reported_rag", choices=Rag.choices, label="Reported health", empty_label="Any"
+    )
+    objective = django_filters.ModelChoiceFilter(
+        field_name="objectives", queryset=Objective.objects.all(), empty_label="Any objective"
+    )
+    director = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
+        empty_label="Any director",
+    )
+    tpm = django_filters.ModelChoiceFilter(
+        label="TPM",
+        queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
+        empty_label="Any TPM",
+    )
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("status", "status"),
+            ("priority", "priority"),
+            ("tpm__name", "tpm"),
+            ("director__name", "director"),
+            ("reported_rag", "health"),
+            ("end_date", "end"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Program], name: str, value: str) -> QuerySet[Program]:
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(description__icontains=value)
+        )
+
+
+WINDOWS = [
+    ("overdue", "Overdue (forecast passed, not done)"),
+    ("7", "Due in the next 7 days"),
+    ("30", "Due in the next 30 days"),
+    ("90", "Due in the next 90 days"),
+]
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    """Filters of the milestone list; windows and lateness are measured from ``today``."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    window = django_filters.ChoiceFilter(
+        choices=WINDOWS, method="due_window", label="Due", empty_label="Any time"
+    )
+    late = django_filters.BooleanFilter(method="lateness", label="Late")
+    key = django_filters.BooleanFilter(field_name="is_key", label="Key milestone")
+    program = django_filters.ModelChoiceFilter(
+        field_name="project__program", queryset=Program.objects.all(), empty_label="Any program"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(owned_milestones__isnull=False).distinct(),
+        empty_label="Any owner",
+    )
+    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, empty_label="Any status")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("forecast_date", "forecast"),
+            ("baseline_date", "baseline"),
+            ("slip", "slip"),
+            ("name", "name"),
+            ("project__code", "project"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def search(self, queryset: QuerySet[Milestone], name: str, value: str) -> QuerySet[Milestone]:
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(project__code__icontains=value)
+            | Q(project__name__icontains=value)
+        )
+
+    def due_window(
+        self, queryset: QuerySet[Milestone], name: str, value: str
+    ) -> QuerySet[Milestone]:
+        open_ = queryset.filter(milestone_open_q())
+        if value == "overdue":
+            return open_.filter(forecast_date__lt=self.today)
+        return open_.filter(
+            forecast_date__gte=self.today,
+            forecast_date__lte=self.today + timedelta(days=int(value)),
+        )
+
+    def lateness(
+        self, queryset: QuerySet[Milestone], name: str, value: bool | None
+    ) -> QuerySet[Milestone]:
+        late = milestone_late_q(self.today)
+        return queryset.filter(late) if value else queryset.exclude(late)

@@ -1,0 +1,365 @@
+"""Read use-cases that span programs and the RAID log: the home panels, program and project pages.
+
+Every selector issues a fixed number of queries whatever the portfolio's size: lists are cut to a
+panel's length and counted in SQL, health comes from ``tpmo.health_queries`` annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.shortcuts import get_object_or_404
+
+from programs.models import (
+    ActionItem,
+    BudgetLine,
+    Dependency,
+    Milestone,
+    Program,
+    ProgramStakeholder,
+    Project,
+    Retrospective,
+    StatusReport,
+)
+from programs.querysets import milestone_late_q, milestone_open_q
+from risks.models import Risk
+from risks.scoring import HIGH_MIN_SCORE
+from tpmo.health import Health, Rag, Thresholds
+from tpmo.health_queries import TROUBLED, health_of, reported_of, with_health
+from tpmo.roles import Role, role_of
+
+PANEL_LIMIT = 15
+DUE_WITHIN_DAYS = 30
+
+DEPENDENCY_JOINS = (
+    "predecessor_project__program",
+    "predecessor_milestone",
+    "successor_project__program",
+    "successor_milestone",
+    "owner",
+)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list[Any]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Any], limit: int = PANEL_LIMIT) -> Panel:
+        return cls(rows=list(queryset[:limit]), total=queryset.count())
+
+
+@dataclass
+class HealthRow:
+    """A program or project with its reported and computed health."""
+
+    obj: Any
+    health: Health
+    reported: Rag | None
+
+    @classmethod
+    def of(cls, row: Any, *, today: date, limits: Thresholds | None = None) -> HealthRow:
+        """``row`` must carry the ``with_health`` annotations."""
+        limits = limits or Thresholds.from_settings()
+        return cls(row, health_of(row, today=today, limits=limits), reported_of(row))
+
+    @property
+    def watermelon(self) -> bool:
+        """Reported better than computed red: the owner says fine, the data says otherwise."""
+        return self.health.rag is Rag.RED and self.reported in (Rag.GREEN, Rag.AMBER)
+
+
+def health_rows(queryset: QuerySet[Any], *, today: date) -> list[HealthRow]:
+    limits = Thresholds.from_settings()
+    return [
+        HealthRow.of(row, today=today, limits=limits) for row in with_health(queryset, today=today)
+    ]
+
+
+# -- home ------------------------------------------------------------------------------------
+
+
+def programs_in_scope(user: Any) -> QuerySet[Program]:
+    """The programs a home page is about: a TPM's own; the whole portfolio for other roles."""
+    programs = Program.objects.visible_to(user)
+    if role_of(user) is Role.TPM:
+        programs = programs.filter(tpm__user=user)
+    return programs
+
+
+def panel_programs(user: Any, today: date) -> Panel:
+    programs = (
+        programs_in_scope(user).select_related("tpm", "director").order_by("priority", "code")
+    )
+    return Panel(rows=health_rows(programs[:PANEL_LIMIT], today=today), total=programs.count())
+
+
+def panel_due(user: Any, today: date) -> Panel:
+    milestones = (
+        Milestone.objects.open()
+        .filter(
+            project__program__in=programs_in_scope(user),
+            forecast_date__gte=today,
+            forecast_date__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .select_related("project__program", "owner")
+        .order_by("forecast_date", "pk")
+    )
+    return Panel.of(milestones)
+
+
+def panel_overdue(user: Any, today: date) -> Panel:
+    milestones = (
+        Milestone.objects.open()
+        .filter(project__program__in=programs_in_scope(user), forecast_date__lt=today)
+        .select_related("project__program", "owner")
+        .order_by("forecast_date", "pk")
+    )
+    return Panel.of(milestones)
+
+
+def panel_risks(user: Any, today: date) -> Panel:
+    risks = (
+        Risk.objects.open()
+        .with_scores()
+        .filter(program__in=programs_in_scope(user), residual_score__gte=HIGH_MIN_SCORE)
+        .select_related("program", "project", "owner")
+        .order_by("-residual_score", "-cost_impact", "pk")
+    )
+    return Panel.of(risks)
+
+
+def panel_waiting(user: Any, today: date) -> Panel:
+    """Dependencies the user's programs wait on that are blocked, at risk, late or uncommitted."""
+    waiting = (
+        Dependency.objects.live()
+        .filter(successor_project__program__in=programs_in_scope(user))
+        .filter(TROUBLED | Q(status="blocked"))
+        .select_related(*DEPENDENCY_JOINS)
+        .order_by("needed_by", "pk")
+    )
+    return Panel.of(waiting)
+
+
+def panel_stale(user: Any, today: date) -> Panel:
+    """Programs whose last status report is older than the freshness limit (or missing)."""
+    limit = Thresholds.from_settings().status_amber_days
+    stale = (
+        with_health(programs_in_scope(user).active(), today=today)
+        .filter(
+            Q(last_status_on__lt=today - timedelta(days=limit)) | Q(last_status_on__isnull=True)
+        )
+        .select_related("tpm")
+        .order_by("last_status_on", "code")
+    )
+    return Panel.of(stale)
+
+
+def panel_actions(user: Any, today: date) -> Panel:
+    """The user's own open retrospective actions, until they are done."""
+    actions = (
+        ActionItem.objects.filter(owner__user=user, done=False)
+        .select_related("retrospective__program", "retrospective__project")
+        .order_by("due_date", "pk")
+    )
+    return Panel.of(actions)
+
+
+PANELS: dict[str, Callable[[Any, date], Panel]] = {
+    "programs": panel_programs,
+    "due": panel_due,
+    "overdue": panel_overdue,
+    "risks": panel_risks,
+    "waiting": panel_waiting,
+    "stale": panel_stale,
+    "actions": panel_actions,
+}
+
+
+# -- program and project pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    planned: Decimal
+    actual: Decimal
+    forecast: Decimal
+    by_category: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def variance(self) -> Decimal:
+        """Forecast − planned (positive = over budget)."""
+        return self.forecast - self.planned
+
+
+def budget_of(lines: QuerySet[BudgetLine]) -> Budget:
+    sums = {"planned": Sum("planned"), "actual": Sum("actual"), "forecast": Sum("forecast")}
+    totals = lines.aggregate(**sums)
+    by_category = list(lines.order_by().values("category").annotate(**sums).order_by("category"))
+    zero = Decimal(0)
+    return Budget(
+        planned=totals["planned"] or zero,
+        actual=totals["actual"] or zero,
+        forecast=totals["forecast"] or zero,
+        by_category=by_category,
+    )
+
+
+def _retrospectives(queryset: QuerySet[Retrospective]) -> list[Retrospective]:
+    actions = ActionItem.objects.select_related("owner").order_by("done", "due_date", "pk")
+    return list(
+        queryset.select_related("project", "facilitator")
+        .prefetch_related(Prefetch("action_items", queryset=actions))
+        .order_by("-held_on", "-pk")[:5]
+    )
+
+
+def _top_risks(risks: QuerySet[Risk]) -> Panel:
+    return Panel.of(
+        risks.open()
+        .with_scores()
+        .select_related("project", "owner")
+        .order_by("-residual_score", "-cost_impact", "pk"),
+        limit=5,
+    )
+
+
+@dataclass
+class ProgramPage:
+    program: HealthRow
+    projects: list[HealthRow]
+    key_milestones: list[Milestone]
+    inbound: list[Dependency]
+    outbound: list[Dependency]
+    risks: Panel
+    budget: Budget
+    reports: list[StatusReport]
+    stakeholders: list[ProgramStakeholder]
+    retrospectives: list[Retrospective]
+    can_edit: bool
+
+
+def program_page(code: str, user: Any, today: date) -> ProgramPage:
+    programs = Program.objects.visible_to(user).select_related("tpm", "director")
+    program = get_object_or_404(
+        with_health(programs, today=today).prefetch_related("objectives"), code=code
+    )
+    dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
+    return ProgramPage(
+        program=HealthRow.of(program, today=today),
+        projects=health_rows(program.projects.select_related("lead").order_by("code"), today=today),
+        key_milestones=list(
+            Milestone.objects.filter(project__program=program, is_key=True)
+            .select_related("project", "owner")
+            .order_by("forecast_date", "pk")
+        ),
+        inbound=list(dependencies.filter(successor_project__program=program)),
+        outbound=list(dependencies.filter(predecessor_project__program=program)),
+        risks=_top_risks(Risk.objects.filter(program=program)),
+        budget=budget_of(BudgetLine.objects.filter(project__program=program)),
+        reports=list(
+            StatusReport.objects.filter(program=program, project__isnull=True)
+            .select_related("author")
+            .order_by("-report_date")[:8]
+        ),
+        stakeholders=list(
+            ProgramStakeholder.objects.filter(program=program).select_related("stakeholder")
+        ),
+        retrospectives=_retrospectives(Retrospective.objects.filter(program=program)),
+        can_edit=Program.objects.editable_by(user).filter(pk=program.pk).exists(),
+    )
+
+
+@dataclass
+class ProjectPage:
+    project: HealthRow
+    milestones: list[Milestone]
+    inbound: list[Dependency]
+    outbound: list[Dependency]
+    risks: Panel
+    budget: Budget
+    budget_lines: list[BudgetLine]
+    allocations: list[Any]
+    reports: list[StatusReport]
+    retrospectives: list[Retrospective]
+    can_edit: bool
+
+
+def project_page(code: str, user: Any, today: date) -> ProjectPage:
+    projects = Project.objects.visible_to(user).select_related(
+        "program__tpm", "program__director", "lead"
+    )
+    project = get_object_or_404(with_health(projects, today=today), code=code)
+    dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
+    lines = BudgetLine.objects.filter(project=project)
+    return ProjectPage(
+        project=HealthRow.of(project, today=today),
+        milestones=project_milestones(project),
+        inbound=list(dependencies.filter(successor_project=project)),
+        outbound=list(dependencies.filter(predecessor_project=project)),
+        risks=_top_risks(Risk.objects.filter(project=project)),
+        budget=budget_of(lines),
+        budget_lines=list(
+            lines.select_related("period").order_by("period__start_date", "category")
+        ),
+        allocations=list(project.allocations.select_related("person").order_by("person__name")),
+        reports=list(
+            StatusReport.objects.filter(project=project)
+            .select_related("author")
+            .order_by("-report_date")[:8]
+        ),
+        retrospectives=_retrospectives(Retrospective.objects.filter(project=project)),
+        can_edit=Project.objects.editable_by(user).filter(pk=project.pk).exists(),
+    )
+
+
+def project_milestones(project: Project) -> list[Milestone]:
+    return list(project.milestones.select_related("owner").order_by("forecast_date", "pk"))
+
+
+@dataclass(frozen=True)
+class MilestoneCounters:
+    """The schedule figures shown above a project's milestones (refreshed after each edit)."""
+
+    total: int
+    done: int
+    late: int
+    overdue: int
+    worst_slip: int
+
+
+def milestone_counters(project: Project, today: date) -> MilestoneCounters:
+    """One aggregate over the project's milestones."""
+    figures = project.milestones.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status="done")),
+        late=Count("pk", filter=milestone_late_q(today)),
+        overdue=Count("pk", filter=milestone_open_q() & Q(forecast_date__lt=today)),
+        worst_slip=Max(
+            ExpressionWrapper(F("forecast_date") - F("baseline_date"), output_field=DurationField())
+        ),
+    )
+    slip = figures.pop("worst_slip")
+    return MilestoneCounters(**figures, worst_slip=slip.days if slip else 0)
