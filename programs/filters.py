@@ -24,7 +24,10 @@ class ProgramFilter(django_filters.FilterSet):
         field_name="reported_rag", choices=Rag.choices, label="Reported health", empty_label="Any"
     )
     objective = django_filters.ModelChoiceFilter(
-        field_name="objectives", queryset=Objective.objects.all(), empty_label="Any objective"
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        label="Objective",
+        empty_label="Any objective",
     )
     director = django_filters.ModelChoiceFilter(
         queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),

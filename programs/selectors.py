@@ -1,49 +1,23 @@
-"""Read use-cases of the programs domain, scoped to the user and with their joins done."""
+"""Read use-cases of the programs domain alone (cross-app pages are in ``tpmo.selectors``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 
-from programs.models import Milestone, Program, Project
-from tpmo.roles import Role, role_of
+from programs.models import Milestone
 
 
-def my_programs(user: Any) -> QuerySet[Program]:
-    """The programs a user looks after: owned (TPM), directed (director); admins and viewers see
-    every active program. Each row carries its TPM, director and number of open projects."""
-    role = role_of(user)
-    programs = Program.objects.visible_to(user)
-    if role is Role.TPM:
-        programs = programs.filter(tpm__user=user)
-    elif role is Role.DIRECTOR:
-        programs = programs.filter(director__user=user)
-    else:
-        programs = programs.active()
+def milestones_for_list(user: Any) -> QuerySet[Milestone]:
+    """Milestones the user may see, with what a list row shows, and their slip for sorting."""
     return (
-        programs.select_related("tpm", "director")
+        Milestone.objects.visible_to(user)
+        .select_related("project__program", "owner")
         .annotate(
-            open_projects=Count(
-                "projects", filter=~Q(projects__status__in=["completed", "cancelled"])
+            slip=ExpressionWrapper(
+                F("forecast_date") - F("baseline_date"), output_field=DurationField()
             )
         )
-        .order_by("priority", "code")
-    )
-
-
-@dataclass(frozen=True)
-class PortfolioSize:
-    programs: int
-    projects: int
-    milestones: int
-
-
-def portfolio_size(user: Any) -> PortfolioSize:
-    """How much of the portfolio the user can see, in three counts."""
-    return PortfolioSize(
-        programs=Program.objects.visible_to(user).count(),
-        projects=Project.objects.visible_to(user).count(),
-        milestones=Milestone.objects.visible_to(user).count(),
+        .order_by("forecast_date", "pk")
     )

@@ -10,22 +10,30 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.mail import send_mass_mail
 from django.db import transaction
 
-from programs.choices import MilestoneStatus
-from programs.models import ActionItem, Dependency, Milestone
+from programs.choices import MilestoneStatus, UpdateCadence
+from programs.models import (
+    ActionItem,
+    Dependency,
+    Milestone,
+    Person,
+    Program,
+    ProgramStakeholder,
+    Project,
+    Retrospective,
+    StatusReport,
+)
 from tpmo.history import save_with_history
 
 
-@transaction.atomic
 def dependency_create(*, by: Any, **fields: Any) -> Dependency:
     """Record a dependency; refused (ValidationError) if it would close a cycle.
 
     Validation takes the dependency-graph lock, so concurrent writers are checked one at a time.
     """
-    dependency = Dependency(**fields)
-    save_with_history(dependency, by=by)
-    return dependency
+    return dependency_save(dependency=Dependency(), by=by, expected_version=None, **fields)
 
 
 @transaction.atomic
@@ -55,3 +63,92 @@ def action_items_mark_done(*, items: Iterable[ActionItem], on: date, by: Any) ->
         save_with_history(item, by=by, reason="Marked done")
         changed += 1
     return changed
+
+
+def _stakeholder_emails(program: Program) -> list[str]:
+    """Where a program's status goes: stakeholders who asked for updates and have an address."""
+    roles = ProgramStakeholder.objects.filter(program=program).exclude(
+        update_cadence=UpdateCadence.NONE
+    )
+    emails = roles.exclude(stakeholder__email="").values_list("stakeholder__email", flat=True)
+    return sorted(set(emails))
+
+
+def _status_email(report: StatusReport) -> tuple[str, str]:
+    subject = (
+        f"[TPMO] {report.scope_label} status {report.report_date:%Y-%m-%d}: "
+        f"{report.get_overall_display()}"
+    )
+    parts = [
+        f"{report.scope_label} — status of {report.report_date:%d %b %Y}, by {report.author}",
+        "",
+        f"Overall: {report.get_overall_display()}  (schedule {report.get_schedule_display()}, "
+        f"budget {report.get_budget_display()}, scope {report.get_scope_display()})",
+        "",
+        report.summary,
+    ]
+    for title, text in (
+        ("Accomplishments", report.accomplishments),
+        ("Next steps", report.next_steps),
+        ("Blockers", report.blockers),
+    ):
+        if text:
+            parts += ["", f"{title}:", text]
+    return subject, "\n".join(parts)
+
+
+@transaction.atomic
+def status_report_publish(
+    *, program: Program, project: Project | None, author: Person, by: Any, **fields: Any
+) -> tuple[StatusReport, list[str]]:
+    """Publish a weekly status report; once committed it is emailed to the program's
+    stakeholders who asked for updates. Returns the report and the addresses it goes to."""
+    report = StatusReport(program=program, project=project, author=author, **fields)
+    save_with_history(report, by=by, reason="Published")
+    recipients = _stakeholder_emails(program)
+    if recipients:
+        subject, body = _status_email(report)
+        messages = [(subject, body, None, [address]) for address in recipients]
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return report, recipients
+
+
+@transaction.atomic
+def retrospective_record(
+    *, retrospective: Retrospective, actions: Iterable[ActionItem], by: Any
+) -> Retrospective:
+    """Record a retrospective and its action items, all or nothing."""
+    save_with_history(retrospective, by=by, reason="Recorded")
+    for action in actions:
+        action.retrospective = retrospective
+        save_with_history(action, by=by)
+    return retrospective
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    milestone: Milestone,
+    by: Any,
+    expected_version: int | None,
+    forecast_date: date,
+    actual_date: date | None,
+    status: str,
+) -> Milestone:
+    """Move a milestone's forecast, record its actual date and status (lost updates refused)."""
+    milestone.forecast_date = forecast_date
+    milestone.actual_date = actual_date
+    milestone.status = status
+    save_with_history(milestone, by=by, expected_version=expected_version)
+    return milestone
+
+
+@transaction.atomic
+def dependency_save(
+    *, dependency: Dependency, by: Any, expected_version: int | None, **fields: Any
+) -> Dependency:
+    """Create or change a dependency; refused if it would close a cycle or the record is stale."""
+    for name, value in fields.items():
+        setattr(dependency, name, value)
+    save_with_history(dependency, by=by, expected_version=expected_version)
+    return dependency

@@ -13,8 +13,9 @@ class RiskQuerySet(ProgramScopedQuerySet):
         return self.exclude(status__in=RISK_ENDED)
 
     def with_scores(self) -> RiskQuerySet:
-        """Annotate inherent and residual score (probability × impact) for filtering and sorting."""
+        """Annotate the inherent and residual score (probability × impact) as ``inherent_points``
+        and ``residual_points``, for filtering and sorting in SQL."""
         return self.annotate(
-            inherent_score=F("inherent_probability") * F("inherent_impact"),
-            residual_score=F("residual_probability") * F("residual_impact"),
+            inherent_points=F("inherent_probability") * F("inherent_impact"),
+            residual_points=F("residual_probability") * F("residual_impact"),
         )

@@ -76,10 +76,9 @@ def with_health(queryset: QuerySet[Any], *, today: date) -> QuerySet[Any]:
     return queryset.annotate(
         worst_slip=Subquery(worst.values("slip")[:1], output_field=DurationField()),
         worst_slip_milestone=Subquery(worst.values("name")[:1]),
-        open_critical_risks=_count(risks.filter(residual_score__gte=CRITICAL_MIN_SCORE), scope),
+        open_critical_risks=_count(risks.filter(residual_points__gte=CRITICAL_MIN_SCORE), scope),
         open_high_risks=_count(
-            risks.filter(residual_score__gte=HIGH_MIN_SCORE, residual_score__lt=CRITICAL_MIN_SCORE),
-            scope,
+            risks.filter(residual_points__range=(HIGH_MIN_SCORE, CRITICAL_MIN_SCORE - 1)), scope
         ),
         blocked_inbound=_count(inbound.filter(status=DependencyStatus.BLOCKED), inbound_scope),
         late_or_uncommitted_inbound=_count(inbound.filter(TROUBLED), inbound_scope),

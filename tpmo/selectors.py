@@ -6,7 +6,7 @@ panel's length and counted in SQL, health comes from ``tpmo.health_queries`` ann
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -92,10 +92,14 @@ class HealthRow:
 
 
 def health_rows(queryset: QuerySet[Any], *, today: date) -> list[HealthRow]:
+    """Rows of ``queryset`` with their health (annotating it here)."""
+    return health_rows_of(with_health(queryset, today=today), today=today)
+
+
+def health_rows_of(rows: Iterable[Any], *, today: date) -> list[HealthRow]:
+    """Rows already annotated by ``with_health`` (a filtered list, a page of one)."""
     limits = Thresholds.from_settings()
-    return [
-        HealthRow.of(row, today=today, limits=limits) for row in with_health(queryset, today=today)
-    ]
+    return [HealthRow.of(row, today=today, limits=limits) for row in rows]
 
 
 # -- home ------------------------------------------------------------------------------------
@@ -144,9 +148,9 @@ def panel_risks(user: Any, today: date) -> Panel:
     risks = (
         Risk.objects.open()
         .with_scores()
-        .filter(program__in=programs_in_scope(user), residual_score__gte=HIGH_MIN_SCORE)
+        .filter(program__in=programs_in_scope(user), residual_points__gte=HIGH_MIN_SCORE)
         .select_related("program", "project", "owner")
-        .order_by("-residual_score", "-cost_impact", "pk")
+        .order_by("-residual_points", "-cost_impact", "pk")
     )
     return Panel.of(risks)
 
@@ -241,7 +245,7 @@ def _top_risks(risks: QuerySet[Risk]) -> Panel:
         risks.open()
         .with_scores()
         .select_related("project", "owner")
-        .order_by("-residual_score", "-cost_impact", "pk"),
+        .order_by("-residual_points", "-cost_impact", "pk"),
         limit=5,
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from programs.choices import Methodology, MilestoneStatus, Priority, ProgramStatus, ProjectStatus
@@ -60,6 +61,9 @@ class Program(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("program-detail", kwargs={"code": self.code})
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -139,6 +143,9 @@ class Project(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", kwargs={"code": self.code})
 
     @property
     def slip_days(self) -> int:

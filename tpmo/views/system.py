@@ -1,26 +1,10 @@
-"""Cross-app pages."""
+"""Endpoints for browsers and load balancers rather than people."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
-
-from programs import selectors
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's starting page: the programs they look after."""
-    return render(
-        request,
-        "tpmo/home.html",
-        {
-            "programs": selectors.my_programs(request.user),
-            "size": selectors.portfolio_size(request.user),
-        },
-    )
 
 
 @login_not_required

@@ -1,0 +1,176 @@
+"""Forms of the TPM's weekly work. Each edit form carries the record's version, so a save made
+from a stale form is refused instead of overwriting someone else's change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from programs.choices import DependencyStatus, DependencyType
+from programs.models import (
+    ActionItem,
+    Milestone,
+    Person,
+    Program,
+    Project,
+    Retrospective,
+    StatusReport,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Adds the hidden ``version`` the record had when the form was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StatusReportForm(forms.ModelForm):
+    class Meta:
+        model = StatusReport
+        fields = [
+            "report_date",
+            "overall",
+            "schedule",
+            "budget",
+            "scope",
+            "summary",
+            "accomplishments",
+            "next_steps",
+            "blockers",
+            "stakeholder_satisfaction",
+        ]
+        widgets = {
+            "report_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "accomplishments": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "blockers": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RetrospectiveForm(forms.ModelForm):
+    class Meta:
+        model = Retrospective
+        fields = ["project", "held_on", "title", "went_well", "to_improve"]
+        widgets = {
+            "held_on": DateInput(),
+            "went_well": forms.Textarea(attrs={"rows": 4}),
+            "to_improve": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = program.projects.order_by("code")
+        self.fields["project"].empty_label = "The program as a whole"
+
+
+def people_of(program: Program) -> Any:
+    """Who may own an action of this program: its TPM and director, project leads, allocated
+    people."""
+    return (
+        Person.objects.filter(
+            Q(owned_programs=program)
+            | Q(directed_programs=program)
+            | Q(led_projects__program=program)
+            | Q(allocations__project__program=program)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["description", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+
+ActionItemFormSet = forms.inlineformset_factory(
+    Retrospective, ActionItem, form=ActionItemForm, extra=3, can_delete=False
+)
+
+
+class MilestoneForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["forecast_date", "actual_date", "status"]
+        widgets = {"forecast_date": DateInput(), "actual_date": DateInput()}
+
+
+class DependencyForm(VersionedForm):
+    """A dependency between two items named by project code (and optionally a milestone name)."""
+
+    predecessor = forms.CharField(
+        label="Depends on project", max_length=24, help_text="Project code, e.g. PAY-01."
+    )
+    predecessor_milestone = forms.CharField(
+        label="… its milestone",
+        max_length=200,
+        required=False,
+        help_text="Leave empty for the project.",
+    )
+    successor = forms.CharField(label="Waiting project", max_length=24, help_text="Project code.")
+    successor_milestone = forms.CharField(
+        label="… its milestone",
+        max_length=200,
+        required=False,
+        help_text="Leave empty for the project.",
+    )
+    type = forms.ChoiceField(choices=DependencyType.choices, initial=DependencyType.FINISH_TO_START)
+    lag_days = forms.IntegerField(initial=0, help_text="Negative for a lead.")
+    needed_by = forms.DateField(required=False, widget=DateInput())
+    committed_date = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        help_text="Empty while the other team has not committed.",
+    )
+    status = forms.ChoiceField(choices=DependencyStatus.choices, initial=DependencyStatus.REQUESTED)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def _end(self, end: str) -> tuple[Project | None, Milestone | None]:
+        code = self.cleaned_data.get(end, "").strip().upper()
+        name = self.cleaned_data.get(f"{end}_milestone", "").strip()
+        project = Project.objects.filter(code=code).first()
+        if project is None:
+            self.add_error(end, f"There is no project with the code {code!r}.")
+            return None, None
+        if not name:
+            return project, None
+        milestone = project.milestones.filter(name__iexact=name).first()
+        if milestone is None:
+            self.add_error(f"{end}_milestone", f"Project {code} has no milestone named {name!r}.")
+        return project, milestone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for end in ("predecessor", "successor"):
+            if end in cleaned:
+                cleaned[f"{end}_project"], cleaned[f"{end}_milestone_obj"] = self._end(end)
+        return cleaned
+
+    def dependency_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "predecessor_project": data["predecessor_project"],
+            "predecessor_milestone": data["predecessor_milestone_obj"],
+            "successor_project": data["successor_project"],
+            "successor_milestone": data["successor_milestone_obj"],
+            "type": data["type"],
+            "lag_days": data["lag_days"],
+            "needed_by": data["needed_by"],
+            "committed_date": data["committed_date"],
+            "status": data["status"],
+            "description": data["description"],
+        }

@@ -1,0 +1,366 @@
+"""The TPM's weekly edits, and the milestone list.
+
+Every edit: the record must be visible (else 404) and editable by the user's role on its program
+(else 403); the write goes through ``programs.services``; a form opened on an older version of the
+record is refused with the current values shown and the user's input kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
+
+from programs import selectors, services
+from programs.filters import MilestoneFilter
+from programs.forms import (
+    ActionItemFormSet,
+    DependencyForm,
+    MilestoneForm,
+    RetrospectiveForm,
+    StatusReportForm,
+    people_of,
+)
+from programs.models import (
+    ActionItem,
+    Dependency,
+    Milestone,
+    Person,
+    Program,
+    Project,
+    StatusReport,
+)
+from tpmo.exports import FORMATS, Column, export_response
+from tpmo.history import StaleEdit
+from tpmo.htmx import render_page_or_fragment, wants_fragment
+from tpmo.permissions import require_editable, visible_or_404
+from tpmo.selectors import milestone_counters
+from tpmo.views.home import render_panel
+
+PAGE_SIZE = 50
+
+MILESTONE_COLUMNS = [
+    Column("Program", lambda m: m.project.program.code),
+    Column("Project", lambda m: m.project.code),
+    Column("Milestone", lambda m: m.name),
+    Column("Key", lambda m: m.is_key),
+    Column("Owner", lambda m: m.owner.name if m.owner else ""),
+    Column("Baseline", lambda m: m.baseline_date),
+    Column("Forecast", lambda m: m.forecast_date),
+    Column("Actual", lambda m: m.actual_date),
+    Column("Slip (days)", lambda m: m.slip_days),
+    Column("Status", lambda m: m.get_status_display()),
+]
+
+
+@require_safe
+def milestone_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    filters = MilestoneFilter(
+        request.GET, queryset=selectors.milestones_for_list(request.user), today=today
+    )
+    export = request.GET.get("export")
+    if export in FORMATS:
+        return export_response(
+            export, "milestones", MILESTONE_COLUMNS, filters.qs.iterator(chunk_size=2000)
+        )
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    editable = set(Program.objects.editable_by(request.user).values_list("pk", flat=True))
+    for milestone in page.object_list:
+        milestone.can_edit = milestone.project.program_id in editable
+    context = {"filters": filters, "page": page, "today": today}
+    return render_page_or_fragment(
+        request, "programs/milestone_list.html", "milestone-results", context
+    )
+
+
+# -- milestones, edited in place -------------------------------------------------------------
+
+
+def _milestone_for_edit(request: HttpRequest, pk: int) -> Milestone:
+    milestone = visible_or_404(
+        Milestone.objects.select_related("project__program", "owner"), request.user, pk=pk
+    )
+    require_editable(milestone, request.user)
+    return milestone
+
+
+def _row_context(milestone: Milestone, **extra: Any) -> dict[str, Any]:
+    return {"milestone": milestone, "today": timezone.localdate(), "can_edit": True, **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forecast, actual date and status of one milestone. With htmx the table row turns into a
+    form and back; without JavaScript it is an ordinary page."""
+    milestone = _milestone_for_edit(request, pk)
+    fragment = wants_fragment(request)
+    template = "programs/milestone_row_form.html" if fragment else "programs/milestone_form.html"
+    if request.method == "GET":
+        form = MilestoneForm(instance=milestone, initial={"version": milestone.version})
+        return render(request, template, _row_context(milestone, form=form))
+
+    form = MilestoneForm(request.POST, instance=milestone)
+    if form.is_valid():
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                forecast_date=form.cleaned_data["forecast_date"],
+                actual_date=form.cleaned_data["actual_date"],
+                status=form.cleaned_data["status"],
+            )
+        except StaleEdit as stale:
+            form.add_error(None, stale)
+            current = stale.current
+            return render(
+                request,
+                template,
+                _row_context(milestone, form=form, current=current),
+                status=200 if fragment else 409,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if fragment:
+                response = render(request, "programs/milestone_row.html", _row_context(milestone))
+                return trigger_client_event(response, "milestones-changed")
+            messages.success(request, f"Milestone '{milestone.name}' updated.")
+            return redirect("project-detail", code=milestone.project.code)
+    return render(request, template, _row_context(milestone, form=form))
+
+
+@require_safe
+def milestone_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """The read-only row (the edit form's Cancel)."""
+    milestone = visible_or_404(
+        Milestone.objects.select_related("project__program", "owner"), request.user, pk=pk
+    )
+    can_edit = Milestone.objects.editable_by(request.user).filter(pk=pk).exists()
+    context = {"milestone": milestone, "today": timezone.localdate(), "can_edit": can_edit}
+    return render(request, "programs/milestone_row.html", context)
+
+
+@require_safe
+def project_counters(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's schedule figures, refreshed after a milestone edit."""
+    project = visible_or_404(Project.objects, request.user, code=code)
+    today = timezone.localdate()
+    context = {"counters": milestone_counters(project, today), "project": project}
+    return render(request, "programs/project_detail.html#milestone-counters", context)
+
+
+# -- weekly status ---------------------------------------------------------------------------
+
+
+def _author(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user=request.user).first()
+
+
+@require_http_methods(["GET", "POST"])
+def status_report_new(request: HttpRequest, code: str, level: str) -> HttpResponse:
+    """Write the weekly status of a program or a project, pre-filled from the previous one."""
+    if level == "project":
+        project = visible_or_404(Project.objects.select_related("program"), request.user, code=code)
+        program = project.program
+        previous = StatusReport.objects.filter(project=project)
+        require_editable(project, request.user)
+    else:
+        project = None
+        program = visible_or_404(Program.objects, request.user, code=code)
+        previous = StatusReport.objects.filter(program=program, project__isnull=True)
+        require_editable(program, request.user)
+    scope = project or program
+    author = _author(request)
+
+    if request.method == "POST":
+        form = StatusReportForm(request.POST)
+        if author is None:
+            form.add_error(
+                None, "Your account is not linked to a person, so it cannot sign reports."
+            )
+        if form.is_valid():
+            try:
+                _, recipients = services.status_report_publish(
+                    program=program,
+                    project=project,
+                    author=author,
+                    by=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                sent = f" and emailed to {len(recipients)} stakeholder(s)" if recipients else ""
+                messages.success(request, f"Status of {scope.code} published{sent}.")
+                return redirect(scope)
+    else:
+        last = previous.order_by("-report_date").first()
+        initial = {"report_date": timezone.localdate()}
+        if last is not None:
+            for name in StatusReportForm.Meta.fields:
+                if name != "report_date":
+                    initial[name] = getattr(last, name)
+        form = StatusReportForm(initial=initial)
+    context = {"form": form, "scope": scope, "program": program, "project": project}
+    return render(request, "programs/status_report_form.html", context)
+
+
+# -- retrospectives ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def retrospective_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a retrospective of the program (or one of its projects) and its action items."""
+    program = visible_or_404(Program.objects, request.user, code=code)
+    require_editable(program, request.user)
+    owners = people_of(program)
+    if request.method == "POST":
+        form = RetrospectiveForm(request.POST, program=program)
+        actions = ActionItemFormSet(request.POST, prefix="actions")
+        for action_form in actions:
+            action_form.fields["owner"].queryset = owners
+        if form.is_valid() and actions.is_valid():
+            retrospective = form.save(commit=False)
+            retrospective.program = program
+            retrospective.facilitator = _author(request)
+            items = [f.save(commit=False) for f in actions if f.has_changed()]
+            try:
+                services.retrospective_record(
+                    retrospective=retrospective, actions=items, by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Retrospective recorded with {len(items)} action(s).")
+                return redirect(program)
+    else:
+        form = RetrospectiveForm(program=program, initial={"held_on": timezone.localdate()})
+        actions = ActionItemFormSet(prefix="actions")
+        for action_form in actions:
+            action_form.fields["owner"].queryset = owners
+    return render(
+        request,
+        "programs/retrospective_form.html",
+        {"form": form, "actions": actions, "program": program},
+    )
+
+
+@require_POST
+def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick one of my (or my program's) retrospective actions done."""
+    item = visible_or_404(ActionItem.objects.select_related("retrospective"), request.user, pk=pk)
+    if item.owner.user_id != request.user.pk:
+        require_editable(item, request.user)
+    services.action_items_mark_done(items=[item], on=timezone.localdate(), by=request.user)
+    if wants_fragment(request):
+        return render_panel(request, "actions")
+    messages.success(request, f"Action '{item.description}' done.")
+    return redirect(request.POST.get("next") or "home")
+
+
+# -- dependencies ----------------------------------------------------------------------------
+
+
+def _dependency_initial(dependency: Dependency) -> dict[str, Any]:
+    return {
+        "predecessor": dependency.predecessor_project.code,
+        "predecessor_milestone": dependency.predecessor_milestone.name
+        if dependency.predecessor_milestone
+        else "",
+        "successor": dependency.successor_project.code,
+        "successor_milestone": dependency.successor_milestone.name
+        if dependency.successor_milestone
+        else "",
+        "type": dependency.type,
+        "lag_days": dependency.lag_days,
+        "needed_by": dependency.needed_by,
+        "committed_date": dependency.committed_date,
+        "status": dependency.status,
+        "description": dependency.description,
+        "version": dependency.version,
+    }
+
+
+def _save_dependency(
+    request: HttpRequest, form: DependencyForm, dependency: Dependency
+) -> HttpResponse | None:
+    """Save when valid and allowed; None when the form must be shown again."""
+    if not form.is_valid():
+        return None
+    fields = form.dependency_fields()
+    editable = Program.objects.editable_by(request.user).filter(
+        pk__in=[fields["predecessor_project"].program_id, fields["successor_project"].program_id]
+    )
+    if not editable.exists():
+        form.add_error(None, "You can only record dependencies that involve one of your programs.")
+        return None
+    try:
+        services.dependency_save(
+            dependency=dependency,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **fields,
+        )
+    except StaleEdit as stale:
+        form.add_error(None, stale)
+        form.current = _dependency_initial(stale.current)
+        return None
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, f"Dependency {dependency} saved.")
+    return redirect("project-detail", code=dependency.successor_project.code)
+
+
+@require_http_methods(["GET", "POST"])
+def dependency_new(request: HttpRequest) -> HttpResponse:
+    """Add a dependency; ``?successor=CODE`` pre-fills the waiting project."""
+    if not Program.objects.editable_by(request.user).exists():
+        raise PermissionDenied("Your role does not let you record dependencies.")
+    if request.method == "POST":
+        form = DependencyForm(request.POST)
+        saved = _save_dependency(request, form, Dependency())
+        if saved is not None:
+            return saved
+    else:
+        form = DependencyForm(initial={"successor": request.GET.get("successor", "")})
+    return render(request, "programs/dependency_form.html", {"form": form, "dependency": None})
+
+
+@require_http_methods(["GET", "POST"])
+def dependency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dependency = visible_or_404(
+        Dependency.objects.select_related(
+            "predecessor_project",
+            "predecessor_milestone",
+            "successor_project",
+            "successor_milestone",
+        ),
+        request.user,
+        pk=pk,
+    )
+    require_editable(dependency, request.user)
+    if request.method == "POST":
+        form = DependencyForm(request.POST)
+        saved = _save_dependency(request, form, dependency)
+        if saved is not None:
+            return saved
+        status = 409 if getattr(form, "current", None) else 200
+    else:
+        form = DependencyForm(initial=_dependency_initial(dependency))
+        status = 200
+    return render(
+        request,
+        "programs/dependency_form.html",
+        {"form": form, "dependency": dependency},
+        status=status,
+    )

@@ -1,0 +1,57 @@
+"""Template helpers: RAG badges that never rely on colour alone, sortable headers, slip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+RAG_ICONS = {"green": "●", "amber": "▲", "red": "■"}
+
+
+@register.simple_tag
+def rag_badge(value: Any, empty: str = "Not reported") -> str:
+    """A badge that says Red/Amber/Green in words, with a shape as well as a colour."""
+    key = str(getattr(value, "value", value) or "").lower()
+    if key not in RAG_ICONS:
+        return format_html('<span class="rag rag-none">{}</span>', empty)
+    return format_html(
+        '<span class="rag rag-{}"><span aria-hidden="true">{}</span> {}</span>',
+        key,
+        RAG_ICONS[key],
+        key.capitalize(),
+    )
+
+
+@register.filter
+def slip(days: int | None) -> str:
+    """+9 d late, −3 d early, 0 d on plan."""
+    if days is None:
+        return "–"
+    if days > 0:
+        return f"+{days} d"
+    if days < 0:
+        return f"−{-days} d"
+    return "0 d"
+
+
+@register.inclusion_tag("_components/sort_header.html", takes_context=True)
+def sort_header(context: dict[str, Any], key: str, label: str, target: str) -> dict[str, Any]:
+    """A column header that sorts the list by ``key`` (again: reverses it), in place with htmx."""
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    descending = current == key
+    params = request.GET.copy()
+    params["sort"] = f"-{key}" if descending else key
+    params.pop("page", None)
+    state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    return {
+        "label": label,
+        "query": params.urlencode(),
+        "state": state,
+        "path": request.path,
+        "target": target,
+    }

@@ -1,0 +1,73 @@
+"""Program list, program page and project page (they show RAID data too, so they live here)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from programs.filters import ProgramFilter
+from programs.models import Program
+from tpmo import selectors
+from tpmo.exports import FORMATS, Column, export_response
+from tpmo.health_queries import with_health
+from tpmo.htmx import render_page_or_fragment
+
+PAGE_SIZE = 25
+
+PROGRAM_COLUMNS = [
+    Column("Code", lambda r: r.obj.code),
+    Column("Program", lambda r: r.obj.name),
+    Column("Status", lambda r: r.obj.get_status_display()),
+    Column("Priority", lambda r: r.obj.get_priority_display()),
+    Column("TPM", lambda r: r.obj.tpm.name),
+    Column("Director", lambda r: r.obj.director.name),
+    Column("Reported health", lambda r: r.reported.label if r.reported else ""),
+    Column("Computed health", lambda r: r.health.label),
+    Column("Why", lambda r: "; ".join(str(reason) for reason in r.health.reasons)),
+    Column("Start", lambda r: r.obj.start_date),
+    Column("End", lambda r: r.obj.end_date),
+]
+
+
+@require_safe
+def program_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    programs = with_health(
+        Program.objects.visible_to(request.user).select_related("tpm", "director"), today=today
+    )
+    filters = ProgramFilter(request.GET, queryset=programs.order_by("code"))
+    results = filters.qs
+    export = request.GET.get("export")
+    if export in FORMATS:
+        rows = selectors.health_rows_of(results.iterator(chunk_size=500), today=today)
+        return export_response(export, "programs", PROGRAM_COLUMNS, rows)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": selectors.health_rows_of(page.object_list, today=today),
+    }
+    return render_page_or_fragment(
+        request, "programs/program_list.html", "program-results", context
+    )
+
+
+@require_safe
+def program_detail(request: HttpRequest, code: str) -> HttpResponse:
+    today = timezone.localdate()
+    page = selectors.program_page(code, request.user, today)
+    return render(request, "programs/program_detail.html", {"page": page, "today": today})
+
+
+@require_safe
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    today = timezone.localdate()
+    page = selectors.project_page(code, request.user, today)
+    context = {
+        "page": page,
+        "today": today,
+        "project": page.project.obj,
+        "counters": selectors.milestone_counters(page.project.obj, today),
+    }
+    return render(request, "programs/project_detail.html", context)
