@@ -79,11 +79,55 @@ def portfolio(db: None) -> dict[str, Any]:
     }
 
 
-def add_programs(count: int, **program_fields: Any) -> list[Program]:
-    """``count`` more programs, each with a project and a milestone (grows data for query tests)."""
-    programs = []
+@pytest.fixture
+def user_for(make_user: Callable[..., Any], portfolio: dict[str, Any]) -> Callable[..., Any]:
+    """user_for(role): a user of that role placed in the portfolio — the TPM owns PAY, the
+    director directs CHK (not PAY), the admin and the viewer act as nobody in particular."""
+
+    def make(role: Role | None) -> Any:
+        if role is Role.TPM:
+            return make_user(role, person=portfolio["program"].tpm)
+        if role is Role.DIRECTOR:
+            return make_user(role, person=portfolio["other_program"].director)
+        return make_user(role)
+
+    return make
+
+
+def grow_portfolio(count: int, **program_fields: Any) -> list[Program]:
+    """``count`` more fully populated programs (projects, milestones, a cross-program dependency,
+    risks, status, budget, people, stakeholders, a retrospective with an open action), so that
+    query-count tests can show that a page's queries do not grow with the data."""
+    programs: list[Program] = []
+    previous = None
     for _ in range(count):
-        project = pf.ProjectFactory(program=pf.ProgramFactory(**program_fields))
-        pf.MilestoneFactory(project=project)
-        programs.append(project.program)
+        program = pf.ProgramFactory(**program_fields)
+        for number in range(2):
+            project = pf.ProjectFactory(program=program)
+            key = pf.MilestoneFactory(
+                project=project,
+                is_key=True,
+                forecast_date=project.baseline_start + dt.timedelta(days=80),
+            )
+            pf.MilestoneFactory(project=project)
+            pf.BudgetLineFactory(project=project, period=pf.FiscalPeriodFactory())
+            pf.AllocationFactory(project=project)
+            rf.RiskFactory(
+                program=program, project=project, residual_probability=5, residual_impact=4
+            )
+            pf.StatusReportFactory(program=program, project=project)
+            if previous is not None and number == 0:
+                pf.DependencyFactory(
+                    predecessor_project=previous,
+                    successor_project=project,
+                    successor_milestone=key,
+                    status="requested",
+                    committed_date=None,
+                )
+            previous = project
+        pf.StatusReportFactory(program=program)
+        pf.ProgramStakeholderFactory(program=program)
+        retro = pf.RetrospectiveFactory(program=program)
+        pf.ActionItemFactory(retrospective=retro, owner=program.tpm)
+        programs.append(program)
     return programs
