@@ -63,6 +63,14 @@ class ProgramFilter(django_filters.FilterSet):
         )
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """Yes / No / Any (django-filter's default says "Unknown" for "any")."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
 WINDOWS = [
     ("overdue", "Overdue (forecast passed, not done)"),
     ("7", "Due in the next 7 days"),
@@ -78,10 +86,13 @@ class MilestoneFilter(django_filters.FilterSet):
     window = django_filters.ChoiceFilter(
         choices=WINDOWS, method="due_window", label="Due", empty_label="Any time"
     )
-    late = django_filters.BooleanFilter(method="lateness", label="Late")
-    key = django_filters.BooleanFilter(field_name="is_key", label="Key milestone")
+    late = django_filters.BooleanFilter(method="lateness", label="Late", widget=AnyYesNo)
+    key = django_filters.BooleanFilter(field_name="is_key", label="Key milestone", widget=AnyYesNo)
     program = django_filters.ModelChoiceFilter(
-        field_name="project__program", queryset=Program.objects.all(), empty_label="Any program"
+        field_name="project__program",
+        queryset=Program.objects.all(),
+        label="Program",
+        empty_label="Any program",
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=Person.objects.filter(owned_milestones__isnull=False).distinct(),
