@@ -120,28 +120,22 @@ def panel_programs(user: Any, today: date) -> Panel:
     return Panel(rows=health_rows(programs[:PANEL_LIMIT], today=today), total=programs.count())
 
 
-def panel_due(user: Any, today: date) -> Panel:
-    milestones = (
+def _open_milestones(user: Any) -> QuerySet[Milestone]:
+    return (
         Milestone.objects.open()
-        .filter(
-            project__program__in=programs_in_scope(user),
-            forecast_date__gte=today,
-            forecast_date__lte=today + timedelta(days=DUE_WITHIN_DAYS),
-        )
+        .filter(project__program__in=programs_in_scope(user))
         .select_related("project__program", "owner")
         .order_by("forecast_date", "pk")
     )
-    return Panel.of(milestones)
+
+
+def panel_due(user: Any, today: date) -> Panel:
+    due = today + timedelta(days=DUE_WITHIN_DAYS)
+    return Panel.of(_open_milestones(user).filter(forecast_date__range=(today, due)))
 
 
 def panel_overdue(user: Any, today: date) -> Panel:
-    milestones = (
-        Milestone.objects.open()
-        .filter(project__program__in=programs_in_scope(user), forecast_date__lt=today)
-        .select_related("project__program", "owner")
-        .order_by("forecast_date", "pk")
-    )
-    return Panel.of(milestones)
+    return Panel.of(_open_milestones(user).filter(forecast_date__lt=today))
 
 
 def panel_risks(user: Any, today: date) -> Panel:
