@@ -79,6 +79,14 @@ class Risk(BelongsToProgram):
     milestones = models.ManyToManyField(
         Milestone, blank=True, related_name="risks", help_text="Milestones this risk threatens."
     )
+    source_assumption = models.ForeignKey(
+        "risks.Assumption",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="raised_risks",
+        help_text="The invalidated assumption that raised this risk.",
+    )
 
     history = HistoricalRecords(m2m_fields=[milestones])
     objects = RiskQuerySet.as_manager()
@@ -100,6 +108,12 @@ class Risk(BelongsToProgram):
                 "closed_on",
                 "risk_closed_after_identified",
                 "A risk cannot be closed before it was identified.",
+            ),
+            dates_in_order(
+                "identified_on",
+                "next_review_date",
+                "risk_review_after_identified",
+                "The next review cannot be before the risk was identified.",
             ),
         ]
         indexes = [models.Index(fields=["status", "next_review_date"])]
@@ -125,7 +139,17 @@ class Risk(BelongsToProgram):
 
     @property
     def expected_monetary_value(self) -> Decimal:
+        """Residual likelihood × cost impact."""
         return scoring.expected_monetary_value(self.residual_probability, self.cost_impact)
+
+    @property
+    def inherent_expected_monetary_value(self) -> Decimal:
+        return scoring.expected_monetary_value(self.inherent_probability, self.cost_impact)
+
+    @property
+    def schedule_exposure_days(self) -> Decimal:
+        """Residual likelihood × schedule impact in days."""
+        return scoring.schedule_exposure_days(self.residual_probability, self.schedule_impact_days)
 
     @property
     def is_open(self) -> bool:
@@ -144,6 +168,13 @@ class Risk(BelongsToProgram):
             self.closed_on,
             "closed_on",
             "A risk cannot be closed before it was identified.",
+        )
+        check_order(
+            errors,
+            self.identified_on,
+            self.next_review_date,
+            "next_review_date",
+            "The next review cannot be before the risk was identified.",
         )
         if self.status == RiskStatus.CLOSED and self.closed_on is None:
             errors.setdefault("closed_on", []).append("Give the date the risk was closed.")

@@ -62,14 +62,48 @@ def score(probability: int, impact: int) -> int:
     return probability * impact
 
 
-def band(
-    probability: int, impact: int, matrix: tuple[tuple[Band, ...], ...] = DEFAULT_MATRIX
-) -> Band:
-    """The matrix cell's band for this probability and impact."""
+Matrix = tuple[tuple[Band, ...], ...]
+
+
+def matrix_from_rows(rows: list[list[str]] | tuple[tuple[str, ...], ...]) -> Matrix:
+    """A matrix from 5 rows (probability 1 → 5) of 5 band names (impact 1 → 5)."""
+    if len(rows) != 5 or any(len(row) != 5 for row in rows):
+        raise ValueError("the risk matrix is 5 rows (probability 1–5) of 5 bands (impact 1–5)")
+    return tuple(tuple(Band(cell) for cell in row) for row in rows)
+
+
+def configured_matrix() -> Matrix:
+    """settings.TPMO_RISK_MATRIX (5×5 band names, probability rows, impact columns), or the
+    default matrix."""
+    from django.conf import settings
+
+    rows = getattr(settings, "TPMO_RISK_MATRIX", None)
+    return matrix_from_rows(rows) if rows else DEFAULT_MATRIX
+
+
+def band(probability: int, impact: int, matrix: Matrix | None = None) -> Band:
+    """The matrix cell's band for this probability and impact (the configured matrix unless one
+    is given)."""
     score(probability, impact)  # validates the range
-    return matrix[probability - 1][impact - 1]
+    return (matrix or configured_matrix())[probability - 1][impact - 1]
+
+
+def cells_of(wanted: Band, matrix: Matrix | None = None) -> list[tuple[int, int]]:
+    """The (probability, impact) cells coloured ``wanted`` — for filtering by band in SQL."""
+    grid = matrix or configured_matrix()
+    return [(p, i) for p in range(1, 6) for i in range(1, 6) if grid[p - 1][i - 1] is wanted]
+
+
+def likelihood(probability: int) -> Decimal:
+    """Probability level 1–5 as a fraction (10, 30, 50, 70, 90 %)."""
+    return PROBABILITY_PERCENT[probability]
 
 
 def expected_monetary_value(probability: int, cost_impact: Decimal) -> Decimal:
     """EMV = likelihood × cost impact, rounded to cents."""
-    return (PROBABILITY_PERCENT[probability] * cost_impact).quantize(Decimal("0.01"))
+    return (likelihood(probability) * cost_impact).quantize(Decimal("0.01"))
+
+
+def schedule_exposure_days(probability: int, impact_days: int) -> Decimal:
+    """Likelihood × schedule impact, in days (one decimal)."""
+    return (likelihood(probability) * impact_days).quantize(Decimal("0.1"))

@@ -37,8 +37,9 @@ from programs.models import (
     StatusReport,
 )
 from programs.querysets import milestone_late_q, milestone_open_q
-from risks.models import Risk
+from risks.models import Assumption, Decision, Issue, Risk
 from risks.scoring import HIGH_MIN_SCORE
+from risks.selectors import HeatMap, heat_map
 from tpmo.health import Health, Rag, Thresholds
 from tpmo.health_queries import TROUBLED, health_of, reported_of, with_health
 from tpmo.roles import Role, role_of
@@ -244,6 +245,41 @@ def _top_risks(risks: QuerySet[Risk]) -> Panel:
     )
 
 
+@dataclass(frozen=True)
+class Raid:
+    """The RAID log of a program or project, all four together."""
+
+    heat_map: HeatMap
+    issues: Panel
+    decisions: Panel
+    assumptions: Panel
+
+
+def raid_of(**scope: Any) -> Raid:
+    return Raid(
+        heat_map=heat_map(Risk.objects.filter(**scope)),
+        issues=Panel.of(
+            Issue.objects.filter(**scope)
+            .exclude(status__in=["resolved", "closed"])
+            .select_related("owner")
+            .order_by("due_date", "pk"),
+            limit=5,
+        ),
+        decisions=Panel.of(
+            Decision.objects.filter(**scope).select_related("decided_by").order_by(
+                "-decided_on", "-pk"
+            ),
+            limit=5,
+        ),
+        assumptions=Panel.of(
+            Assumption.objects.filter(**scope, status="unvalidated")
+            .select_related("owner")
+            .order_by("validate_by", "pk"),
+            limit=5,
+        ),
+    )
+
+
 @dataclass
 class ProgramPage:
     program: HealthRow
@@ -256,6 +292,7 @@ class ProgramPage:
     reports: list[StatusReport]
     stakeholders: list[ProgramStakeholder]
     retrospectives: list[Retrospective]
+    raid: Raid
     can_edit: bool
 
 
@@ -286,6 +323,7 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
             ProgramStakeholder.objects.filter(program=program).select_related("stakeholder")
         ),
         retrospectives=_retrospectives(Retrospective.objects.filter(program=program)),
+        raid=raid_of(program=program),
         can_edit=Program.objects.editable_by(user).filter(pk=program.pk).exists(),
     )
 
@@ -302,6 +340,7 @@ class ProjectPage:
     allocations: list[Any]
     reports: list[StatusReport]
     retrospectives: list[Retrospective]
+    heat_map: HeatMap
     can_edit: bool
 
 
@@ -329,6 +368,7 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
             .order_by("-report_date")[:8]
         ),
         retrospectives=_retrospectives(Retrospective.objects.filter(project=project)),
+        heat_map=heat_map(Risk.objects.filter(project=project)),
         can_edit=Project.objects.editable_by(user).filter(pk=project.pk).exists(),
     )
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("panels/<slug:name>/", home.home_panel, name="home-panel"),
     path("", include("programs.urls")),
+    path("", include("risks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -16,7 +16,8 @@ code_validator = RegexValidator(
 )
 
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
-one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
+ONE_TO_FIVE = "Choose a level from 1 (lowest) to 5 (highest)."
+one_to_five = [MinValueValidator(1, ONE_TO_FIVE), MaxValueValidator(5, ONE_TO_FIVE)]
 money_validators = [MinValueValidator(0)]
 
 #: Money: at most 13 digits before the point — within what SQLite's REAL (a double) holds exactly.

@@ -90,7 +90,7 @@ VIOLATIONS: list[tuple[Callable[..., Any], dict[str, Any], str, str]] = [
         pf.StatusReportFactory,
         {"stakeholder_satisfaction": 6},
         "stakeholder_satisfaction",
-        "Ensure this value is less than or equal to 5.",
+        "Choose a level from 1 (lowest) to 5 (highest).",
     ),
     (
         pf.FiscalPeriodFactory,
@@ -108,13 +108,13 @@ VIOLATIONS: list[tuple[Callable[..., Any], dict[str, Any], str, str]] = [
         rf.RiskFactory,
         {"inherent_probability": 6},
         "inherent_probability",
-        "Ensure this value is less than or equal to 5.",
+        "Choose a level from 1 (lowest) to 5 (highest).",
     ),
     (
         rf.RiskFactory,
         {"residual_impact": 0},
         "residual_impact",
-        "Ensure this value is greater than or equal to 1.",
+        "Choose a level from 1 (lowest) to 5 (highest).",
     ),
     (
         rf.RiskFactory,

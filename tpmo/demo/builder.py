@@ -740,13 +740,17 @@ class DemoBuilder:
                         proximity_date=as_of + days(rng.randint(-10, 120)),
                         identified_on=identified,
                         last_reviewed_on=None if ended else identified,
-                        next_review_date=None if ended else as_of + days(rng.randint(-30, 28)),
+                        next_review_date=None
+                        if ended
+                        else max(identified + days(7), as_of + days(rng.randint(-30, 28))),
                         closed_on=max(identified, as_of - days(rng.randint(0, 9)))
                         if status == rc.RiskStatus.CLOSED
                         else None,
                         status=status,
                     )
                 )
+        for risk in objs:  # the history starts when the risk was identified (exposure trend)
+            risk._history_date = dt.datetime.combine(risk.identified_on, dt.time(9), tzinfo=dt.UTC)
         return self._insert(Risk, objs)
 
     def _link_risks_to_milestones(self, milestones: dict[int, list[Milestone]]) -> None:
