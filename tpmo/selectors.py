@@ -266,9 +266,9 @@ def raid_of(**scope: Any) -> Raid:
             limit=5,
         ),
         decisions=Panel.of(
-            Decision.objects.filter(**scope).select_related("decided_by").order_by(
-                "-decided_on", "-pk"
-            ),
+            Decision.objects.filter(**scope)
+            .select_related("decided_by")
+            .order_by("-decided_on", "-pk"),
             limit=5,
         ),
         assumptions=Panel.of(
