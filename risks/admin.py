@@ -29,7 +29,7 @@ class RiskAdmin(TpmoModelAdmin):
     ]
     list_filter = ["status", "category", "response", "program"]
     search_fields = ["title", "cause", "event", "effect", "program__code", "project__code"]
-    autocomplete_fields = [*SCOPE_FIELDS, "owner", "milestones"]
+    autocomplete_fields = [*SCOPE_FIELDS, "owner", "milestones", "source_assumption"]
     list_select_related = ["program", "project", "owner"]
     date_hierarchy = "identified_on"
     actions = ["close"]
@@ -55,6 +55,7 @@ class RiskAdmin(TpmoModelAdmin):
                     "contingency_plan",
                     "trigger",
                     "milestones",
+                    "source_assumption",
                 ]
             },
         ),
