@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from programs.choices import DependencyStatus, DependencyType
+from programs.choices import BudgetCategory, DependencyStatus, DependencyType
 from programs.models import (
     ActionItem,
+    FiscalPeriod,
     Milestone,
     Person,
     Program,
@@ -174,3 +175,47 @@ class DependencyForm(VersionedForm):
             "status": data["status"],
             "description": data["description"],
         }
+
+
+class ActualsForm(forms.Form):
+    """One category's actual and forecast in the actuals grid."""
+
+    category = forms.ChoiceField(choices=BudgetCategory.choices, required=False)
+    actual = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
+    forecast = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        filled = cleaned.get("actual") is not None or cleaned.get("forecast") is not None
+        if filled and not cleaned.get("category"):
+            self.add_error("category", "Choose the category of this line.")
+        return cleaned
+
+
+class BaseActualsFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            category = form.cleaned_data.get("category")
+            if category and category in seen:
+                form.add_error("category", "This category is already in the grid.")
+            seen.add(category)
+
+
+ActualsFormSet = forms.formset_factory(ActualsForm, formset=BaseActualsFormSet, extra=1)
+
+
+class PeriodChoiceForm(forms.Form):
+    period = forms.ModelChoiceField(queryset=FiscalPeriod.objects.order_by("start_date"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="Columns: project, period, category, actual, forecast."
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run: check only, change nothing", required=False, initial=True
+    )

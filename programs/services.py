@@ -7,7 +7,9 @@ naming the user who did it (simple-history's ``_history_user``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.mail import send_mass_mail
@@ -16,7 +18,9 @@ from django.db import transaction
 from programs.choices import MilestoneStatus, UpdateCadence
 from programs.models import (
     ActionItem,
+    BudgetLine,
     Dependency,
+    FiscalPeriod,
     Milestone,
     Person,
     Program,
@@ -152,3 +156,39 @@ def dependency_save(
         setattr(dependency, name, value)
     save_with_history(dependency, by=by, expected_version=expected_version)
     return dependency
+
+
+@dataclass(frozen=True)
+class ActualsRow:
+    """One category's actual and forecast for a period; ``version`` is what the form showed."""
+
+    category: str
+    actual: Decimal
+    forecast: Decimal
+    version: int | None = None
+
+
+@transaction.atomic
+def budget_actuals_record(
+    *, project: Project, period: FiscalPeriod, rows: Iterable[ActualsRow], by: Any
+) -> list[BudgetLine]:
+    """Record a period's actuals and forecast for a project, all categories in one transaction.
+
+    Lines that exist are updated (a stale version refuses the whole save); a category without a
+    line gets one with nothing planned.
+    """
+    existing = {
+        line.category: line
+        for line in BudgetLine.objects.select_for_update().filter(project=project, period=period)
+    }
+    saved = []
+    for row in rows:
+        line = existing.get(row.category) or BudgetLine(
+            project=project, period=period, category=row.category, planned=Decimal(0)
+        )
+        if line.pk and line.actual == row.actual and line.forecast == row.forecast:
+            continue
+        line.actual, line.forecast = row.actual, row.forecast
+        save_with_history(line, by=by, reason="Actuals recorded", expected_version=row.version)
+        saved.append(line)
+    return saved

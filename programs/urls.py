@@ -25,10 +25,12 @@ urlpatterns = [
         name="project-status-new",
     ),
     path("projects/<str:code>/counters/", views.project_counters, name="project-counters"),
+    path("projects/<str:code>/actuals/", views.project_actuals, name="project-actuals"),
     path("milestones/", views.milestone_list, name="milestone-list"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone-edit"),
     path("milestones/<int:pk>/row/", views.milestone_row, name="milestone-row"),
     path("dependencies/new/", views.dependency_new, name="dependency-new"),
     path("dependencies/<int:pk>/edit/", views.dependency_edit, name="dependency-edit"),
     path("actions/<int:pk>/done/", views.action_item_done, name="action-done"),
+    path("import/actuals/", views.import_actuals, name="import-actuals"),
 ]

@@ -7,30 +7,36 @@ record is refused with the current values shown and the user's input kept.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from programs import selectors, services
+from programs import imports, selectors, services
 from programs.filters import MilestoneFilter
 from programs.forms import (
     ActionItemFormSet,
+    ActualsFormSet,
     DependencyForm,
+    ImportForm,
     MilestoneForm,
+    PeriodChoiceForm,
     RetrospectiveForm,
     StatusReportForm,
     people_of,
 )
 from programs.models import (
     ActionItem,
+    BudgetLine,
     Dependency,
+    FiscalPeriod,
     Milestone,
     Person,
     Program,
@@ -41,6 +47,7 @@ from tpmo.exports import FORMATS, Column, export_response
 from tpmo.history import StaleEdit
 from tpmo.htmx import render_page_or_fragment, wants_fragment
 from tpmo.permissions import require_editable, visible_or_404
+from tpmo.roles import Role, role_of
 from tpmo.selectors import milestone_counters
 from tpmo.views.home import render_panel
 
@@ -364,3 +371,108 @@ def dependency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "dependency": dependency},
         status=status,
     )
+
+
+# -- actuals -------------------------------------------------------------------------------------
+
+
+def _current_period(today: Any) -> FiscalPeriod | None:
+    return (
+        FiscalPeriod.objects.filter(start_date__lte=today).order_by("-start_date").first()
+        or FiscalPeriod.objects.order_by("start_date").first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_actuals(request: HttpRequest, code: str) -> HttpResponse:
+    """A period's actuals and forecast for every category of a project, saved together."""
+    project = visible_or_404(Project.objects.select_related("program"), request.user, code=code)
+    require_editable(project, request.user)
+    chooser = PeriodChoiceForm(request.GET or None)
+    period = (
+        chooser.cleaned_data["period"]
+        if chooser.is_bound and chooser.is_valid()
+        else _current_period(timezone.localdate())
+    )
+    if period is None:
+        raise Http404("No fiscal periods are set up yet.")
+    lines = list(BudgetLine.objects.filter(project=project, period=period).order_by("category"))
+    if request.method == "POST":
+        grid = ActualsFormSet(request.POST, prefix="lines")
+        if grid.is_valid():
+            rows = [
+                services.ActualsRow(
+                    category=data["category"],
+                    actual=data["actual"] or Decimal(0),
+                    forecast=data["forecast"] or Decimal(0),
+                    version=data["version"],
+                )
+                for data in grid.cleaned_data
+                if data.get("category")
+            ]
+            try:
+                saved = services.budget_actuals_record(
+                    project=project, period=period, rows=rows, by=request.user
+                )
+            except StaleEdit as stale:
+                messages.error(request, stale.messages[0])
+                grid = _actuals_grid(lines, data=request.POST)
+                grid.stale = stale.current
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{len(saved)} line(s) of {period} saved.")
+                return redirect(f"{project.get_absolute_url()}#budget-title")
+    else:
+        grid = _actuals_grid(lines)
+    context = {
+        "project": project,
+        "period": period,
+        "chooser": chooser,
+        "grid": grid,
+        "lines": lines,
+    }
+    status = 409 if getattr(grid, "stale", None) else 200
+    return render(request, "programs/actuals_form.html", context, status=status)
+
+
+def _actuals_grid(lines: list[BudgetLine], data: Any = None) -> Any:
+    initial = [
+        {
+            "category": line.category,
+            "actual": line.actual,
+            "forecast": line.forecast,
+            "version": line.version,
+        }
+        for line in lines
+    ]
+    return ActualsFormSet(data, initial=initial, prefix="lines")
+
+
+# -- import of actuals ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def import_actuals(request: HttpRequest) -> HttpResponse:
+    """TPMO admins load a period's actuals from CSV: a dry run shows every row's fate; applying
+    writes all rows or, if any row is refused, none."""
+    if role_of(request.user) is not Role.ADMIN:
+        raise PermissionDenied("Only TPMO admins import actuals.")
+    plan = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                plan = imports.plan_import(form.cleaned_data["file"].read())
+            except imports.ImportRefused as refused:
+                form.add_error("file", str(refused))
+            else:
+                if plan.valid and not form.cleaned_data["dry_run"]:
+                    changed = imports.apply_import(plan, by=request.user)
+                    messages.success(request, f"Imported: {changed} budget line(s) changed.")
+                    return redirect("import-actuals")
+                if not plan.valid and not form.cleaned_data["dry_run"]:
+                    messages.error(request, f"Nothing imported: {plan.refused} row(s) refused.")
+    else:
+        form = ImportForm()
+    return render(request, "programs/import_actuals.html", {"form": form, "plan": plan})

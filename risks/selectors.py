@@ -205,4 +205,5 @@ def exposure_trend(program_ids: QuerySet[Any] | None, today: dt.date) -> LineCha
         "Open risk exposure by week (sum of probability × impact)",
         labels,
         [("Inherent", "series-inherent", inherent), ("Residual", "series-residual", residual)],
+        label_name="Week ending",
     )

@@ -7,9 +7,8 @@ panel's length and counted in SQL, health comes from ``tpmo.health_queries`` ann
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -21,7 +20,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
 )
 from django.shortcuts import get_object_or_404
 
@@ -36,6 +34,7 @@ from programs.models import (
     Retrospective,
     StatusReport,
 )
+from programs.money import BudgetPanel, budget_panel
 from programs.querysets import milestone_late_q, milestone_open_q
 from risks.models import Assumption, Decision, Issue, Risk
 from risks.scoring import HIGH_MIN_SCORE
@@ -200,32 +199,6 @@ PANELS: dict[str, Callable[[Any, date], Panel]] = {
 # -- program and project pages ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Budget:
-    planned: Decimal
-    actual: Decimal
-    forecast: Decimal
-    by_category: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def variance(self) -> Decimal:
-        """Forecast − planned (positive = over budget)."""
-        return self.forecast - self.planned
-
-
-def budget_of(lines: QuerySet[BudgetLine]) -> Budget:
-    sums = {"planned": Sum("planned"), "actual": Sum("actual"), "forecast": Sum("forecast")}
-    totals = lines.aggregate(**sums)
-    by_category = list(lines.order_by().values("category").annotate(**sums).order_by("category"))
-    zero = Decimal(0)
-    return Budget(
-        planned=totals["planned"] or zero,
-        actual=totals["actual"] or zero,
-        forecast=totals["forecast"] or zero,
-        by_category=by_category,
-    )
-
-
 def _retrospectives(queryset: QuerySet[Retrospective]) -> list[Retrospective]:
     actions = ActionItem.objects.select_related("owner").order_by("done", "due_date", "pk")
     return list(
@@ -288,7 +261,7 @@ class ProgramPage:
     inbound: list[Dependency]
     outbound: list[Dependency]
     risks: Panel
-    budget: Budget
+    budget: BudgetPanel
     reports: list[StatusReport]
     stakeholders: list[ProgramStakeholder]
     retrospectives: list[Retrospective]
@@ -313,7 +286,11 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
         inbound=list(dependencies.filter(successor_project__program=program)),
         outbound=list(dependencies.filter(predecessor_project__program=program)),
         risks=_top_risks(Risk.objects.filter(program=program)),
-        budget=budget_of(BudgetLine.objects.filter(project__program=program)),
+        budget=budget_panel(
+            BudgetLine.objects.filter(project__program=program),
+            as_of=today,
+            start=program.start_date,
+        ),
         reports=list(
             StatusReport.objects.filter(program=program, project__isnull=True)
             .select_related("author")
@@ -335,8 +312,7 @@ class ProjectPage:
     inbound: list[Dependency]
     outbound: list[Dependency]
     risks: Panel
-    budget: Budget
-    budget_lines: list[BudgetLine]
+    budget: BudgetPanel
     allocations: list[Any]
     reports: list[StatusReport]
     retrospectives: list[Retrospective]
@@ -350,16 +326,16 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
     )
     project = get_object_or_404(with_health(projects, today=today), code=code)
     dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
-    lines = BudgetLine.objects.filter(project=project)
     return ProjectPage(
         project=HealthRow.of(project, today=today),
         milestones=project_milestones(project),
         inbound=list(dependencies.filter(successor_project=project)),
         outbound=list(dependencies.filter(predecessor_project=project)),
         risks=_top_risks(Risk.objects.filter(project=project)),
-        budget=budget_of(lines),
-        budget_lines=list(
-            lines.select_related("period").order_by("period__start_date", "category")
+        budget=budget_panel(
+            BudgetLine.objects.filter(project=project),
+            as_of=project.actual_end or today,
+            start=project.actual_start or project.baseline_start,
         ),
         allocations=list(project.allocations.select_related("person").order_by("person__name")),
         reports=list(

@@ -98,6 +98,15 @@ MATRIX = {
         lambda p: reverse("assumption-check", args=[p["assumption"].pk]),
         everyone(405),
     ),
+    "project-actuals": (lambda p: reverse("project-actuals", args=["PAY-01"]), pay_editors()),
+    "portfolio-finance": (
+        lambda p: reverse("portfolio-finance"),
+        {ANON: 302, A: 200, D: 200, T: 403, V: 403, N: 403},
+    ),
+    "import-actuals": (
+        lambda p: reverse("import-actuals"),
+        {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},
+    ),
     "login": (lambda p: reverse("login"), everyone(200, anonymous=200)),
     "logout": (lambda p: reverse("logout"), everyone(405)),
     "password_change": (lambda p: reverse("password_change"), everyone(200)),
