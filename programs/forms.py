@@ -209,7 +209,9 @@ ActualsFormSet = forms.formset_factory(ActualsForm, formset=BaseActualsFormSet, 
 
 
 class PeriodChoiceForm(forms.Form):
-    period = forms.ModelChoiceField(queryset=FiscalPeriod.objects.order_by("start_date"))
+    period = forms.ModelChoiceField(
+        queryset=FiscalPeriod.objects.order_by("start_date"), empty_label="Today", required=False
+    )
 
 
 class ImportForm(forms.Form):

@@ -389,11 +389,8 @@ def project_actuals(request: HttpRequest, code: str) -> HttpResponse:
     project = visible_or_404(Project.objects.select_related("program"), request.user, code=code)
     require_editable(project, request.user)
     chooser = PeriodChoiceForm(request.GET or None)
-    period = (
-        chooser.cleaned_data["period"]
-        if chooser.is_bound and chooser.is_valid()
-        else _current_period(timezone.localdate())
-    )
+    chosen = chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid() else None
+    period = chosen or _current_period(timezone.localdate())
     if period is None:
         raise Http404("No fiscal periods are set up yet.")
     lines = list(BudgetLine.objects.filter(project=project, period=period).order_by("category"))
