@@ -23,7 +23,7 @@ from risks.filters import AssumptionFilter, DecisionFilter, IssueFilter, RiskFil
 from risks.forms import AssumptionCheckForm, ReviewForm, RiskForm
 from risks.models import Assumption, Decision, Issue, Risk
 from tpmo.exports import FORMATS, Column, export_response
-from tpmo.history import StaleEdit
+from tpmo.history import StaleEdit, change_log
 from tpmo.htmx import render_page_or_fragment
 from tpmo.permissions import require_editable, visible_or_404
 
@@ -128,18 +128,11 @@ def score_history(risk: Risk) -> list[ScorePoint]:
 @require_safe
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = _risk(request, pk)
-    versions = list(
-        risk.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    changes = [
-        (version, version.diff_against(older).changes if older else [])
-        for version, older in zip(versions, [*versions[1:], None], strict=True)
-    ]
     today = timezone.localdate()
     context = {
         "risk": risk,
         "milestones": list(risk.milestones.select_related("project").order_by("forecast_date")),
-        "changes": changes,
+        "changes": change_log(risk),
         "scores": score_history(risk),
         "can_edit": Risk.objects.editable_by(request.user).filter(pk=pk).exists(),
         "review_form": ReviewForm(
@@ -386,16 +379,10 @@ def raid_list(request: HttpRequest, kind: str) -> HttpResponse:
 def raid_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = KINDS[kind]
     record = visible_or_404(_raid_queryset(spec, request.user), request.user, pk=pk)
-    versions = list(
-        record.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
     context = {
         "record": record,
         "kind": kind,
-        "changes": [
-            (version, version.diff_against(older).changes if older else [])
-            for version, older in zip(versions, [*versions[1:], None], strict=True)
-        ],
+        "changes": change_log(record),
         "can_edit": spec.model._default_manager.editable_by(request.user).filter(pk=pk).exists(),
     }
     if kind == "assumptions":

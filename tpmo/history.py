@@ -45,3 +45,15 @@ def save_with_history(
         instance._change_reason = reason
     instance.full_clean()
     instance.save()
+
+
+def change_log(record: Any) -> list[tuple[Any, list[Any]]]:
+    """The record's history, newest first, each version with the field changes it made."""
+    versions = list(
+        record.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    older_versions = [*versions[1:], None]
+    return [
+        (version, version.diff_against(older).changes if older else [])
+        for version, older in zip(versions, older_versions, strict=True)
+    ]
