@@ -81,6 +81,8 @@ def _rows(text: str) -> tuple[list[str], list[list[str]]]:
         header = next(reader)
     except StopIteration:
         raise ImportRefused("The file is empty.") from None
+    except csv.Error as error:
+        raise ImportRefused(f"The first line cannot be read as CSV: {error}.") from None
     names = [name.strip().lower() for name in header]
     duplicates = sorted({name for name in names if names.count(name) > 1 and name})
     if duplicates:
@@ -89,12 +91,15 @@ def _rows(text: str) -> tuple[list[str], list[list[str]]]:
     if missing:
         raise ImportRefused(f"These columns are missing: {', '.join(missing)}.")
     rows = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    except csv.Error as error:
+        raise ImportRefused(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
     return names, rows
 
 
