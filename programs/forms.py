@@ -110,6 +110,54 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"forecast_date": DateInput(), "actual_date": DateInput()}
 
 
+WHOLE_PROJECT = "Leave empty for the whole project."
+
+
+def find_item(
+    form: forms.Form, code_field: str, milestone_field: str
+) -> tuple[Project | None, Milestone | None]:
+    """The project (by code) and optionally its milestone (by name) a form names; each unknown
+    one is an error on its field."""
+    code = form.cleaned_data.get(code_field, "").strip().upper()
+    name = form.cleaned_data.get(milestone_field, "").strip()
+    project = Project.objects.filter(code=code).first()
+    if project is None:
+        form.add_error(code_field, f"There is no project with the code {code!r}.")
+        return None, None
+    if not name:
+        return project, None
+    milestone = project.milestones.filter(name__iexact=name).first()
+    if milestone is None:
+        form.add_error(milestone_field, f"Project {code} has no milestone named {name!r}.")
+    return project, milestone
+
+
+class ImpactForm(forms.Form):
+    """What if this item slips by so many days?"""
+
+    project = forms.CharField(label="Project code", max_length=24)
+    milestone = forms.CharField(
+        label="… its milestone", max_length=200, required=False, help_text=WHOLE_PROJECT
+    )
+    days = forms.IntegerField(
+        label="Slips by (days)",
+        min_value=-365,
+        max_value=365,
+        initial=10,
+        help_text="Negative: it comes in early.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "project" in cleaned:
+            cleaned["project_obj"], cleaned["milestone_obj"] = find_item(
+                self, "project", "milestone"
+            )
+        if cleaned.get("days") == 0:
+            self.add_error("days", "A slip of 0 days moves nothing.")
+        return cleaned
+
+
 class DependencyForm(VersionedForm):
     """A dependency between two items named by project code (and optionally a milestone name)."""
 
@@ -141,18 +189,7 @@ class DependencyForm(VersionedForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def _end(self, end: str) -> tuple[Project | None, Milestone | None]:
-        code = self.cleaned_data.get(end, "").strip().upper()
-        name = self.cleaned_data.get(f"{end}_milestone", "").strip()
-        project = Project.objects.filter(code=code).first()
-        if project is None:
-            self.add_error(end, f"There is no project with the code {code!r}.")
-            return None, None
-        if not name:
-            return project, None
-        milestone = project.milestones.filter(name__iexact=name).first()
-        if milestone is None:
-            self.add_error(f"{end}_milestone", f"Project {code} has no milestone named {name!r}.")
-        return project, milestone
+        return find_item(self, end, f"{end}_milestone")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

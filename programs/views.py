@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -25,6 +26,7 @@ from programs.forms import (
     ActionItemFormSet,
     ActualsFormSet,
     DependencyForm,
+    ImpactForm,
     ImportForm,
     MilestoneForm,
     PeriodChoiceForm,
@@ -43,6 +45,8 @@ from programs.models import (
     Project,
     StatusReport,
 )
+from programs.network import SlipReport, load_network, slip_impact
+from programs.schedule import Activity
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.history import StaleEdit
 from tpmo.htmx import render_page_or_fragment, wants_fragment
@@ -114,6 +118,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = MilestoneForm(instance=milestone, initial={"version": milestone.version})
         return render(request, template, _row_context(milestone, form=form))
 
+    old_forecast = milestone.forecast_date
     form = MilestoneForm(request.POST, instance=milestone)
     if form.is_valid():
         try:
@@ -137,12 +142,39 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            report = _cross_program_impact(milestone, old_forecast)
             if fragment:
                 response = render(request, "programs/milestone_row.html", _row_context(milestone))
+                if report is not None:  # shown at once in the page's notice area
+                    notice = render_to_string(
+                        "programs/_impact_notice.html", {"report": report, "oob": True}, request
+                    )
+                    response.content += notice.encode()
                 return trigger_client_event(response, "milestones-changed")
             messages.success(request, f"Milestone '{milestone.name}' updated.")
+            if report is not None:
+                messages.warning(request, _impact_sentence(report))
             return redirect("project-detail", code=milestone.project.code)
     return render(request, template, _row_context(milestone, form=form))
+
+
+def _cross_program_impact(milestone: Milestone, old_forecast: Any) -> SlipReport | None:
+    """The slip report of a forecast just moved, when it moves other programs' items."""
+    days = (milestone.forecast_date - old_forecast).days
+    if days <= 0:
+        return None
+    node = (milestone.project_id, milestone.pk)
+    network = load_network(extra=node)
+    network.activities[node] = Activity(node, old_forecast, 0, milestone.baseline_date)
+    report = slip_impact(network, node, days)
+    return report if report.programs else None
+
+
+def _impact_sentence(report: SlipReport) -> str:
+    return (
+        f"Moving {report.item.label} by {report.days} days moves {len(report.impacts)} item(s), "
+        f"in {', '.join(report.programs)} too: see Slip impact for the details."
+    )
 
 
 @require_safe
@@ -473,3 +505,19 @@ def import_actuals(request: HttpRequest) -> HttpResponse:
     else:
         form = ImportForm()
     return render(request, "programs/import_actuals.html", {"form": form, "plan": plan})
+
+
+# -- slip impact ---------------------------------------------------------------------------------
+
+
+@require_safe
+def impact(request: HttpRequest) -> HttpResponse:
+    """What if this project or milestone slips N days? Every item downstream that must move, in
+    any program, with its new dates, the promises it breaks, and who owns it. Nothing moves."""
+    form = ImpactForm(request.GET or None)
+    report = None
+    if form.is_bound and form.is_valid():
+        project, milestone = form.cleaned_data["project_obj"], form.cleaned_data["milestone_obj"]
+        node = (project.pk, milestone.pk if milestone else None)
+        report = slip_impact(load_network(extra=node), node, form.cleaned_data["days"])
+    return render(request, "programs/impact.html", {"form": form, "report": report})

@@ -107,6 +107,10 @@ MATRIX = {
         lambda p: reverse("import-actuals"),
         {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},
     ),
+    "impact": (
+        lambda p: reverse("impact") + "?project=PAY-01&milestone=Beta&days=5",
+        everyone(200),
+    ),
     "login": (lambda p: reverse("login"), everyone(200, anonymous=200)),
     "logout": (lambda p: reverse("logout"), everyone(405)),
     "password_change": (lambda p: reverse("password_change"), everyone(200)),

@@ -1,0 +1,143 @@
+"""The dependency network loaded from the database for ``programs.schedule``: three queries
+(dependencies, the projects and the milestones they join), whatever the portfolio's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from programs.models import Dependency, Milestone, Project
+from programs.schedule import Activity, Link, Move, Node, propagate_slip
+
+
+@dataclass(frozen=True)
+class Item:
+    """What a report says about a node."""
+
+    node: Node
+    label: str
+    program: str
+    owner: str
+    project_code: str
+    milestone_name: str = ""
+
+
+@dataclass
+class Network:
+    activities: dict[Node, Activity]
+    links: list[Link]
+    items: dict[Node, Item]
+    commitments: dict[Node, list[tuple[Node, date]]]  # predecessor → (successor, committed date)
+
+
+def load_network(extra: Node | None = None) -> Network:
+    """Every live dependency and the projects and milestones at its ends (plus ``extra``)."""
+    live = Dependency.objects.live()
+    rows = list(
+        live.values_list(
+            "predecessor_project_id",
+            "predecessor_milestone_id",
+            "successor_project_id",
+            "successor_milestone_id",
+            "type",
+            "lag_days",
+            "committed_date",
+        )
+    )
+    links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag, _ in rows]
+    commitments: dict[Node, list[tuple[Node, date]]] = {}
+    for a, b, c, d, _, _, committed in rows:
+        if committed is not None:
+            commitments.setdefault((a, b), []).append(((c, d), committed))
+    extra_project = Q(pk=extra[0]) if extra else Q(pk__in=[])
+    extra_milestone = Q(pk=extra[1]) if extra and extra[1] else Q(pk__in=[])
+    projects = Project.objects.filter(
+        Q(pk__in=live.values("predecessor_project"))
+        | Q(pk__in=live.values("successor_project"))
+        | extra_project
+    ).values_list(
+        "pk",
+        "code",
+        "name",
+        "program__code",
+        "lead__name",
+        "forecast_start",
+        "forecast_end",
+        "baseline_end",
+    )
+    milestones = Milestone.objects.filter(
+        Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
+        | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
+        | extra_milestone
+    ).values_list(
+        "pk",
+        "project_id",
+        "name",
+        "forecast_date",
+        "baseline_date",
+        "owner__name",
+        "project__code",
+        "project__program__code",
+        "project__lead__name",
+    )
+    activities: dict[Node, Activity] = {}
+    items: dict[Node, Item] = {}
+    for pk, code, name, program, lead, start, end, baseline in projects:
+        node = (pk, None)
+        activities[node] = Activity(node, start, (end - start).days, baseline)
+        items[node] = Item(node, f"{code} {name}", program, lead or "", code)
+    for pk, project, name, forecast, baseline, owner, code, program, lead in milestones:
+        node = (project, pk)
+        activities[node] = Activity(node, forecast, 0, baseline)
+        items[node] = Item(node, f"{code} / {name}", program, owner or lead or "", code, name)
+    return Network(activities, links, items, commitments)
+
+
+@dataclass(frozen=True)
+class Impact:
+    move: Move
+    item: Item
+    broken_commitments: list[tuple[Item, date]]
+
+
+@dataclass(frozen=True)
+class SlipReport:
+    """What a slip of ``item`` by ``days`` does downstream."""
+
+    item: Item
+    days: int
+    new_finish: date
+    broken_commitments: list[tuple[Item, date]]  # the moved item's own promises it now breaks
+    impacts: list[Impact]
+
+    @property
+    def programs(self) -> list[str]:
+        """Other programs that must move."""
+        return sorted({i.item.program for i in self.impacts} - {self.item.program})
+
+
+def _broken(network: Network, node: Node, finish: date) -> list[tuple[Item, date]]:
+    return [
+        (network.items[successor], committed)
+        for successor, committed in network.commitments.get(node, [])
+        if finish > committed
+    ]
+
+
+def slip_impact(network: Network, moved: Node, days: int) -> SlipReport:
+    """Every downstream item that must move, with the commitments each new finish breaks."""
+    moves = propagate_slip(network.activities.values(), network.links, moved, days)
+    activity = network.activities[moved]
+    new_finish = activity.start + timedelta(days=activity.duration + days)
+    return SlipReport(
+        item=network.items[moved],
+        days=days,
+        new_finish=new_finish,
+        broken_commitments=_broken(network, moved, new_finish),
+        impacts=[
+            Impact(move, network.items[move.node], _broken(network, move.node, move.new_finish))
+            for move in sorted(moves, key=lambda m: (m.new_finish, network.items[m.node].label))
+        ],
+    )
