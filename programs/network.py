@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -12,8 +13,7 @@ from programs.models import Dependency, Milestone, Project
 from programs.schedule import Activity, Link, Move, Node, propagate_slip
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """What a report says about a node."""
 
     node: Node
