@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from programs.choices import MilestoneStatus, Priority, ProgramStatus, Rag
-from programs.models import Milestone, Objective, Person, Program
-from programs.querysets import milestone_late_q, milestone_open_q
+from programs.choices import DependencyStatus, MilestoneStatus, Priority, ProgramStatus, Rag
+from programs.models import Dependency, Milestone, Objective, Person, Program
+from programs.querysets import DEPENDENCY_TROUBLE, milestone_late_q, milestone_open_q
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -141,3 +141,62 @@ class MilestoneFilter(django_filters.FilterSet):
     ) -> QuerySet[Milestone]:
         late = milestone_late_q(self.today)
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class DependencyFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(
+        queryset=Program.objects.order_by("code"),
+        method="involving",
+        label="Program (either end)",
+        empty_label="Any program",
+    )
+    status = django_filters.ChoiceFilter(choices=DependencyStatus.choices, empty_label="Any status")
+    trouble = django_filters.BooleanFilter(method="in_trouble", label="In trouble", widget=AnyYesNo)
+    cross = django_filters.BooleanFilter(
+        method="across_programs", label="Across programs", widget=AnyYesNo
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("needed_by", "needed"), ("committed_date", "committed")), label="Sort by"
+    )
+
+    class Meta:
+        model = Dependency
+        fields: list[str] = []
+
+    def involving(
+        self, queryset: QuerySet[Dependency], name: str, value: Program
+    ) -> QuerySet[Dependency]:
+        return queryset.filter(
+            Q(predecessor_project__program=value) | Q(successor_project__program=value)
+        )
+
+    def in_trouble(
+        self, queryset: QuerySet[Dependency], name: str, value: bool | None
+    ) -> QuerySet[Dependency]:
+        live = queryset.exclude(status__in=["delivered", "cancelled"])
+        return live.filter(DEPENDENCY_TROUBLE) if value else queryset.exclude(DEPENDENCY_TROUBLE)
+
+    def across_programs(
+        self, queryset: QuerySet[Dependency], name: str, value: bool | None
+    ) -> QuerySet[Dependency]:
+        same = Q(predecessor_project__program=F("successor_project__program"))
+        return queryset.exclude(same) if value else queryset.filter(same)
+
+
+class ProgramTimelineFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, empty_label="Any status")
+    objective = django_filters.ModelChoiceFilter(
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        label="Objective",
+        empty_label="Any objective",
+    )
+    tpm = django_filters.ModelChoiceFilter(
+        label="TPM",
+        queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
+        empty_label="Any TPM",
+    )
+
+    class Meta:
+        model = Program
+        fields: list[str] = []

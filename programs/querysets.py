@@ -121,6 +121,12 @@ class ProjectChildQuerySet(ProgramScopedQuerySet):
     program_path = "project__program"
 
 
+#: A dependency in trouble: blocked, at risk, uncommitted, or committed after the date needed.
+DEPENDENCY_TROUBLE = Q(status__in=["blocked", "at_risk", "requested"]) | Q(
+    committed_date__gt=F("needed_by")
+)
+
+
 class DependencyQuerySet(ProgramScopedQuerySet):
     """A dependency may be changed by whoever may change either of its two programs."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 
-from programs.models import Milestone
+from programs.models import Dependency, Milestone
 
 
 def milestones_for_list(user: Any) -> QuerySet[Milestone]:
@@ -20,4 +20,19 @@ def milestones_for_list(user: Any) -> QuerySet[Milestone]:
             )
         )
         .order_by("forecast_date", "pk")
+    )
+
+
+def dependencies_for_list(user: Any) -> QuerySet[Dependency]:
+    """Dependencies the user may see, with both ends and their programs."""
+    return (
+        Dependency.objects.visible_to(user)
+        .select_related(
+            "predecessor_project__program",
+            "predecessor_milestone",
+            "successor_project__program",
+            "successor_milestone",
+            "owner",
+        )
+        .order_by("needed_by", "pk")
     )

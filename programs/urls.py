@@ -27,6 +27,12 @@ urlpatterns = [
     path("projects/<str:code>/counters/", views.project_counters, name="project-counters"),
     path("projects/<str:code>/actuals/", views.project_actuals, name="project-actuals"),
     path("milestones/", views.milestone_list, name="milestone-list"),
+    path("programs/<str:code>/timeline/", views.program_timeline, name="program-timeline"),
+    path(
+        "programs/<str:code>/dependencies/",
+        views.program_dependencies,
+        name="program-dependencies",
+    ),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone-edit"),
     path("milestones/<int:pk>/row/", views.milestone_row, name="milestone-row"),
     path("dependencies/new/", views.dependency_new, name="dependency-new"),

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from programs import imports, selectors, services
-from programs.filters import MilestoneFilter
+from programs import imports, selectors, services, timeline
+from programs.filters import DependencyFilter, MilestoneFilter, ProgramTimelineFilter
 from programs.forms import (
     ActionItemFormSet,
     ActualsFormSet,
@@ -521,3 +521,84 @@ def impact(request: HttpRequest) -> HttpResponse:
         node = (project.pk, milestone.pk if milestone else None)
         report = slip_impact(load_network(extra=node), node, form.cleaned_data["days"])
     return render(request, "programs/impact.html", {"form": form, "report": report})
+
+
+# -- timeline and dependencies -------------------------------------------------------------------
+
+
+@require_safe
+def program_timeline(request: HttpRequest, code: str) -> HttpResponse:
+    """The program's Gantt with baselines, forecasts, the critical path and its dependencies."""
+    program = visible_or_404(Program.objects, request.user, code=code)
+    today = timezone.localdate()
+    schedule = timeline.program_schedule(program)
+    context = {
+        "program": program,
+        "chart": timeline.timeline_chart(schedule, today),
+        "schedule": schedule,
+        "critical": sorted(
+            (schedule.timings[node], node) for node in schedule.critical if node[1] is None
+        ),
+    }
+    return render(request, "programs/program_timeline.html", context)
+
+
+@require_safe
+def program_dependencies(request: HttpRequest, code: str) -> HttpResponse:
+    """The program's dependency graph and table (needed-by against committed dates)."""
+    program = visible_or_404(Program.objects, request.user, code=code)
+    schedule = timeline.program_schedule(program)
+    context = {
+        "program": program,
+        "graph": timeline.dependency_graph(schedule),
+        "dependencies": schedule.dependencies,
+        "timings": schedule.timings,
+    }
+    return render(request, "programs/program_dependencies.html", context)
+
+
+@require_safe
+def portfolio_dependencies(request: HttpRequest) -> HttpResponse:
+    """Dependencies between programs: a graph of programs and the filtered table of them all."""
+    filters = DependencyFilter(request.GET, queryset=selectors.dependencies_for_list(request.user))
+    if request.GET.get("export") in FORMATS:
+        rows = filters.qs.iterator(chunk_size=2000)
+        return export_response(request.GET["export"], "dependencies", DEPENDENCY_COLUMNS, rows)
+    context = {
+        "graph": timeline.portfolio_graph(request.user),
+        "filters": filters,
+        "page": Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render_page_or_fragment(
+        request, "programs/portfolio_dependencies.html", "dependency-results", context
+    )
+
+
+DEPENDENCY_COLUMNS = [
+    Column("Waiting program", lambda d: d.successor_project.program.code),
+    Column("Waiting item", lambda d: d.successor_label),
+    Column("Depends on program", lambda d: d.predecessor_project.program.code),
+    Column("Depends on", lambda d: d.predecessor_label),
+    Column("Type", lambda d: d.type),
+    Column("Lag (days)", lambda d: d.lag_days),
+    Column("Needed by", lambda d: d.needed_by),
+    Column("Committed", lambda d: d.committed_date),
+    Column("Status", lambda d: d.get_status_display()),
+]
+
+
+@require_safe
+def portfolio_timeline(request: HttpRequest) -> HttpResponse:
+    """Programs on one timeline: planned and forecast span, key milestones, dependencies between
+    programs, and the programs on the portfolio's critical path — a page of programs at a time."""
+    filters = ProgramTimelineFilter(
+        request.GET,
+        queryset=Program.objects.visible_to(request.user).order_by("start_date", "code"),
+    )
+    page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    chart = timeline.portfolio_chart(list(page.object_list), today)
+    context = {"filters": filters, "page": page, "chart": chart}
+    return render_page_or_fragment(
+        request, "programs/portfolio_timeline.html", "timeline-results", context
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 Number = int | float | Decimal
@@ -126,4 +127,140 @@ def scatter_chart(
         guide_y=scale(1.0, height, True),
         low=low,
         high=high,
+    )
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Something drawn on a timeline row: a bar (start–end) or a diamond (start only)."""
+
+    kind: str  # "bar" or "diamond"
+    start: date
+    end: date
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: object
+    label: str
+    href: str
+    marks: tuple[Mark, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Arrow:
+    start_key: object
+    start: date
+    end_key: object
+    end: date
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DrawnMark:
+    mark: Mark
+    x: float
+    width: float
+    y: float
+
+
+@dataclass(frozen=True)
+class DrawnRow:
+    row: Row
+    y: float
+    marks: tuple[DrawnMark, ...]
+
+
+@dataclass(frozen=True)
+class DrawnArrow:
+    arrow: Arrow
+    path: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Gantt:
+    title: str
+    width: int
+    height: int
+    label_width: int
+    rows: tuple[DrawnRow, ...]
+    arrows: tuple[DrawnArrow, ...]
+    ticks: tuple[Tick, ...]
+    today_x: float | None
+    row_height: int
+
+
+def gantt(
+    title: str,
+    rows: Sequence[Row],
+    *,
+    today: date,
+    arrows: Sequence[Arrow] = (),
+    width: int = 1100,
+    label_width: int = 250,
+    row_height: int = 26,
+) -> Gantt:
+    """Lay a timeline out: one row per item, x by date (calendar days), month ticks, today line,
+    dependency arrows from the end of one mark to the start of another (elbow paths)."""
+    dates = [d for row in rows for mark in row.marks for d in (mark.start, mark.end)] or [today]
+    first, last = min(*dates, today), max(*dates, today)
+    span = max((last - first).days, 1)
+    plot = width - label_width - 20
+
+    def x(day: date) -> float:
+        return label_width + plot * (day - first).days / span
+
+    drawn_rows = []
+    y_of: dict[object, float] = {}
+    for index, row in enumerate(rows):
+        y = 30 + index * row_height
+        y_of[row.key] = y
+        drawn_rows.append(
+            DrawnRow(
+                row,
+                y,
+                tuple(
+                    DrawnMark(mark, x(mark.start), max(x(mark.end) - x(mark.start), 2), y)
+                    for mark in row.marks
+                ),
+            )
+        )
+    drawn_arrows = []
+    for arrow in arrows:
+        if arrow.start_key not in y_of or arrow.end_key not in y_of:
+            continue
+        x1, y1 = x(arrow.start), y_of[arrow.start_key] + row_height / 2 - 4
+        x2, y2 = x(arrow.end), y_of[arrow.end_key] + row_height / 2 - 4
+        path = f"M{x1:.1f},{y1:.1f} H{x1 + 6:.1f} V{y2:.1f} H{x2:.1f}"
+        drawn_arrows.append(DrawnArrow(arrow, path))
+    ticks = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            ticks.append(
+                Tick(
+                    x(month), month.strftime("%b %Y") if month.month == 1 else month.strftime("%b")
+                )
+            )
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return Gantt(
+        title=title,
+        width=width,
+        height=40 + len(rows) * row_height,
+        label_width=label_width,
+        rows=tuple(drawn_rows),
+        arrows=tuple(drawn_arrows),
+        ticks=tuple(ticks),
+        today_x=x(today) if first <= today <= last else None,
+        row_height=row_height,
     )

@@ -2,12 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from programs import views as program_views
 from tpmo.views import home, portfolio, system
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("panels/<slug:name>/", home.home_panel, name="home-panel"),
     path("portfolio/finance/", portfolio.finance, name="portfolio-finance"),
+    path(
+        "portfolio/dependencies/",
+        program_views.portfolio_dependencies,
+        name="portfolio-dependencies",
+    ),
+    path("portfolio/timeline/", program_views.portfolio_timeline, name="portfolio-timeline"),
     path("", include("programs.urls")),
     path("", include("risks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

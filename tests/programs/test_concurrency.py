@@ -17,9 +17,9 @@ from programs.models import Dependency
 def test_two_halves_of_a_cycle_added_at_once_cannot_both_succeed(make_user):
     if connection.vendor != "postgresql":
         pytest.skip(
-            "On SQLite every write transaction begins IMMEDIATE, so writers are serialised by the "
-            "database itself (tests/tpmo/test_settings.py checks the mode); this test exercises the "
-            "PostgreSQL advisory lock and runs in CI's PostgreSQL pass."
+            "On SQLite every write transaction begins IMMEDIATE, so writers are serialised by "
+            "the database itself (tests/tpmo/test_settings.py checks the mode); this test "
+            "exercises the PostgreSQL advisory lock and runs in CI's PostgreSQL pass."
         )
     user = make_user(None, username="someone")
     one, two = pf.ProjectFactory(), pf.ProjectFactory()
