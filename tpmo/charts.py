@@ -245,13 +245,13 @@ def gantt(
         drawn_arrows.append(DrawnArrow(arrow, path))
     ticks = []
     month = date(first.year, first.month, 1)
+    labelled = -1000.0
     while month <= last:
         if month >= first:
-            ticks.append(
-                Tick(
-                    x(month), month.strftime("%b %Y") if month.month == 1 else month.strftime("%b")
-                )
-            )
+            crowded = x(month) - labelled < 48  # keep month labels apart on long timelines
+            label = "" if crowded else month.strftime("%b %Y" if month.month == 1 else "%b")
+            labelled = labelled if crowded else x(month)
+            ticks.append(Tick(x(month), label))
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return Gantt(
         title=title,
