@@ -36,6 +36,7 @@ from programs.models import (
 )
 from programs.money import BudgetPanel, budget_panel
 from programs.querysets import milestone_late_q, milestone_open_q
+from programs.trend import TrendAnalysis, milestone_trend
 from risks.models import Assumption, Decision, Issue, Risk
 from risks.scoring import HIGH_MIN_SCORE
 from risks.selectors import HeatMap, heat_map
@@ -266,6 +267,7 @@ class ProgramPage:
     stakeholders: list[ProgramStakeholder]
     retrospectives: list[Retrospective]
     raid: Raid
+    trend: TrendAnalysis
     can_edit: bool
 
 
@@ -301,6 +303,10 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
         ),
         retrospectives=_retrospectives(Retrospective.objects.filter(program=program)),
         raid=raid_of(program=program),
+        trend=milestone_trend(
+            Milestone.objects.filter(project__program=program, is_key=True),
+            StatusReport.objects.filter(program=program, project__isnull=True),
+        ),
         can_edit=Program.objects.editable_by(user).filter(pk=program.pk).exists(),
     )
 
@@ -317,6 +323,7 @@ class ProjectPage:
     reports: list[StatusReport]
     retrospectives: list[Retrospective]
     heat_map: HeatMap
+    trend: TrendAnalysis
     can_edit: bool
 
 
@@ -345,6 +352,10 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
         ),
         retrospectives=_retrospectives(Retrospective.objects.filter(project=project)),
         heat_map=heat_map(Risk.objects.filter(project=project)),
+        trend=milestone_trend(
+            Milestone.objects.filter(project=project),
+            StatusReport.objects.filter(program=project.program_id),
+        ),
         can_edit=Project.objects.editable_by(user).filter(pk=project.pk).exists(),
     )
 

@@ -253,8 +253,8 @@ def test_milestone_list_filters(client, viewer):
 
 PAGES = {
     "program-list": (lambda: reverse("program-list"), 8),
-    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 27),
-    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 20),
+    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 30),
+    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 23),
     "milestone-list": (lambda: reverse("milestone-list"), 8),
     "milestone-list-filtered": (
         lambda: reverse("milestone-list") + "?window=90&late=true&sort=slip",

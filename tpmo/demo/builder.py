@@ -190,6 +190,8 @@ class DemoBuilder:
         self._use_stream(stage)
         if stage == "milestones":
             core.milestones = self._milestones(core.projects)
+            if self.history:
+                self._forecast_history(core.milestones)
         elif stage == "raid":
             self._raid(core.programs, self._risks(core.projects))
             self._budget_lines(core.projects, core.periods)
@@ -432,6 +434,37 @@ class DemoBuilder:
         for milestone in self._insert(pf.Milestone, objs):
             by_project.setdefault(milestone.project_id, []).append(milestone)
         return by_project
+
+    def _forecast_history(self, milestones: dict[int, list[Any]]) -> None:
+        """Earlier forecasts of the open key milestones that slip, as history versions 16, 10
+        and 4 weeks ago, so that the milestone trend shows slips as they happened (some of them
+        accelerating)."""
+        rng, as_of = self.rng, self.as_of
+        model = Milestone.history.model
+        fields = [field.attname for field in model.tracked_fields]
+        rows = []
+        for project_milestones in milestones.values():
+            for milestone in project_milestones:
+                slip = (milestone.forecast_date - milestone.baseline_date).days
+                if not milestone.is_key or slip <= 0 or milestone.status == pc.MilestoneStatus.DONE:
+                    continue
+                shares = rng.choice([(0.0, 0.3, 0.7), (0.0, 0.15, 0.45), (0.2, 0.4, 0.6)])
+                for weeks_ago, share in zip((16, 10, 4), shares, strict=True):
+                    values = {name: getattr(milestone, name) for name in fields}
+                    values["forecast_date"] = milestone.baseline_date + days(slip * share)
+                    when = dt.datetime.combine(
+                        as_of - days(7 * weeks_ago), dt.time(9), tzinfo=dt.UTC
+                    )
+                    rows.append(
+                        model(
+                            history_date=when,
+                            history_type="~",
+                            history_change_reason="Forecast moved",
+                            **values,
+                        )
+                    )
+        model.objects.bulk_create(rows, batch_size=INSERT_CHUNK)
+        self._count("milestone forecast history rows", len(rows))
 
     def _dependencies(self, projects: list[Project], milestones: dict[int, list[Any]]) -> None:
         """Edges from an earlier project to a later one, mostly across programs (acyclic)."""
