@@ -111,6 +111,16 @@ MATRIX = {
         lambda p: reverse("impact") + "?project=PAY-01&milestone=Beta&days=5",
         everyone(200),
     ),
+    "program-timeline": (
+        lambda p: reverse("program-timeline", args=["PAY"]),
+        everyone(200, no_role=404),
+    ),
+    "program-dependencies": (
+        lambda p: reverse("program-dependencies", args=["PAY"]),
+        everyone(200, no_role=404),
+    ),
+    "portfolio-timeline": (lambda p: reverse("portfolio-timeline"), everyone(200)),
+    "portfolio-dependencies": (lambda p: reverse("portfolio-dependencies"), everyone(200)),
     "login": (lambda p: reverse("login"), everyone(200, anonymous=200)),
     "logout": (lambda p: reverse("logout"), everyone(405)),
     "password_change": (lambda p: reverse("password_change"), everyone(200)),
