@@ -14,30 +14,42 @@ from programs.models import Dependency, Milestone, Objective, Person, Program
 from programs.querysets import DEPENDENCY_TROUBLE, milestone_late_q, milestone_open_q
 
 
-class ProgramFilter(django_filters.FilterSet):
-    """Filters of the program list. ``health`` filters on the *reported* health, which the list's
-    queryset carries as the ``reported_rag`` annotation (see ``tpmo.health_queries``)."""
-
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, empty_label="Any status")
-    health = django_filters.ChoiceFilter(
-        field_name="reported_rag", choices=Rag.choices, label="Reported health", empty_label="Any"
-    )
-    objective = django_filters.ModelChoiceFilter(
+def objective_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
         field_name="objectives",
         queryset=Objective.objects.all(),
         label="Objective",
         empty_label="Any objective",
     )
-    director = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
-        empty_label="Any director",
-    )
-    tpm = django_filters.ModelChoiceFilter(
+
+
+def tpm_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
         label="TPM",
         queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
         empty_label="Any TPM",
     )
+
+
+def program_status_filter() -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(choices=ProgramStatus.choices, empty_label="Any status")
+
+
+class ProgramFilter(django_filters.FilterSet):
+    """Filters of the program list. ``health`` filters on the *reported* health, which the list's
+    queryset carries as the ``reported_rag`` annotation (see ``tpmo.health_queries``)."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = program_status_filter()
+    health = django_filters.ChoiceFilter(
+        field_name="reported_rag", choices=Rag.choices, label="Reported health", empty_label="Any"
+    )
+    objective = objective_filter()
+    director = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
+        empty_label="Any director",
+    )
+    tpm = tpm_filter()
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
     sort = django_filters.OrderingFilter(
         fields=(
@@ -184,18 +196,9 @@ class DependencyFilter(django_filters.FilterSet):
 
 
 class ProgramTimelineFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, empty_label="Any status")
-    objective = django_filters.ModelChoiceFilter(
-        field_name="objectives",
-        queryset=Objective.objects.all(),
-        label="Objective",
-        empty_label="Any objective",
-    )
-    tpm = django_filters.ModelChoiceFilter(
-        label="TPM",
-        queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
-        empty_label="Any TPM",
-    )
+    status = program_status_filter()
+    objective = objective_filter()
+    tpm = tpm_filter()
 
     class Meta:
         model = Program
