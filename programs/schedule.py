@@ -18,8 +18,10 @@ path is the nodes with the least total float (zero in a network without deadline
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -83,20 +85,51 @@ FROM_FINISH = {"FS": True, "SS": False, "FF": True, "SF": False}
 TO_FINISH = {"FS": False, "SS": False, "FF": True, "SF": True}
 
 
-def critical_path(activities: Iterable[Activity], links: Sequence[Link]) -> dict[Node, Timing]:
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """The passes allocate many small objects; the cyclic collector only slows them down."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def critical_path(activities: Iterable[Activity], links: Sequence[Link]) -> Timings:
     """Early and late dates and floats of every activity.
 
-    Dates are worked as day numbers (ordinals) in flat lists: a pass over the whole portfolio's
-    network is a few hundred milliseconds of plain Python.
+    Dates are worked as day numbers (ordinals) in flat lists indexed by topological position: a
+    pass over the whole portfolio's network is plain Python over integers.
     """
-    by_node = {activity.node: activity for activity in activities}
-    order = topological_order(by_node, links)
-    index = {node: position for position, node in enumerate(order)}
+    with _without_gc():
+        return _critical_path(list(activities), links)
+
+
+def _critical_path(activities: list[Activity], links: Sequence[Link]) -> Timings:
+    position = {activity.node: i for i, activity in enumerate(activities)}
+    successors: list[list[int]] = [[] for _ in activities]
+    indegree = [0] * len(activities)
+    for link in links:
+        p, q = position[link.predecessor], position[link.successor]
+        successors[p].append(q)
+        indegree[q] += 1
+    ranked = [i for i, degree in enumerate(indegree) if degree == 0]
+    for i in ranked:  # grows while it is walked: Kahn's algorithm
+        for q in successors[i]:
+            indegree[q] -= 1
+            if indegree[q] == 0:
+                ranked.append(q)
+    if len(ranked) != len(activities):
+        raise ValueError("the dependency network has a cycle")
+    order = [activities[i].node for i in ranked]
+    index = {node: k for k, node in enumerate(order)}
     count = len(order)
-    duration = [by_node[node].duration for node in order]
-    own_start = [by_node[node].start.toordinal() for node in order]
+    duration = [activities[i].duration for i in ranked]
+    own_start = [activities[i].start.toordinal() for i in ranked]
     deadline = [
-        d.toordinal() if (d := by_node[node].deadline) is not None else None for node in order
+        d.toordinal() if (d := activities[i].deadline) is not None else None for i in ranked
     ]
     into: list[list[tuple[int, bool, bool, int]]] = [[] for _ in range(count)]
     out_of: list[list[tuple[int, bool, bool, int]]] = [[] for _ in range(count)]
@@ -129,33 +162,72 @@ def critical_path(activities: Iterable[Activity], links: Sequence[Link]) -> dict
                 latest = allowed
         lf[p] = latest
 
-    timings: dict[Node, Timing] = {}
-    for i, node in enumerate(order):
+    return Timings(order, es, ef, lf, duration, out_of, finish)
+
+
+class Timings(Mapping[Node, Timing]):
+    """The result of a pass, kept as day numbers; a node's ``Timing`` is built when asked for,
+    so a whole-portfolio pass does not build 100,000 objects nobody reads."""
+
+    def __init__(
+        self,
+        order: list[Node],
+        es: list[int],
+        ef: list[int],
+        lf: list[int],
+        duration: list[int],
+        out_of: list[list[tuple[int, bool, bool, int]]],
+        finish: int,
+    ) -> None:
+        self._order = order
+        self._index = {node: i for i, node in enumerate(order)}
+        self._es, self._ef, self._lf, self._duration = es, ef, lf, duration
+        self._out_of, self._finish = out_of, finish
+
+    def __getitem__(self, node: Node) -> Timing:
+        i = self._index[node]
+        es, ef, lf = self._es, self._ef, self._lf
         free = min(
             (
                 (ef[q] if to_finish else es[q]) - ((ef[i] if from_finish else es[i]) + lag)
-                for q, from_finish, to_finish, lag in out_of[i]
+                for q, from_finish, to_finish, lag in self._out_of[i]
             ),
-            default=finish - ef[i],
+            default=self._finish - ef[i],
         )
-        timings[node] = Timing(
+        return Timing(
             es=date.fromordinal(es[i]),
             ef=date.fromordinal(ef[i]),
-            ls=date.fromordinal(lf[i] - duration[i]),
+            ls=date.fromordinal(lf[i] - self._duration[i]),
             lf=date.fromordinal(lf[i]),
             total_float=lf[i] - ef[i],
             free_float=free,
         )
-    return timings
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def floats(self) -> Iterator[tuple[Node, int]]:
+        """(node, total float) for every node, without building Timings."""
+        return zip(
+            self._order, (lf - ef for lf, ef in zip(self._lf, self._ef, strict=True)), strict=True
+        )
 
 
-def critical_nodes(timings: dict[Node, Timing]) -> set[Node]:
+def critical_nodes(timings: Mapping[Node, Timing]) -> set[Node]:
     """The critical path: the nodes with the least total float (zero without deadlines; the most
     negative where a promised date is already impossible)."""
-    if not timings:
+    floats = (
+        list(timings.floats())
+        if isinstance(timings, Timings)
+        else [(node, timing.total_float) for node, timing in timings.items()]
+    )
+    if not floats:
         return set()
-    least = min(timing.total_float for timing in timings.values())
-    return {node for node, timing in timings.items() if timing.total_float == least}
+    least = min(value for _, value in floats)
+    return {node for node, value in floats if value == least}
 
 
 def _incoming(link: Link, pred_start: date, pred_finish: date, duration: int) -> date:
