@@ -66,8 +66,9 @@ def demo(transactional_db, settings) -> None:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser(monkeypatch) -> Iterator[object]:
+    # Playwright's sync API keeps an event loop on this thread; the live server does the ORM work.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
