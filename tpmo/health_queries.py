@@ -88,6 +88,27 @@ def with_health(queryset: QuerySet[Any], *, today: date) -> QuerySet[Any]:
     )
 
 
+def with_reported(queryset: QuerySet[Program]) -> QuerySet[Program]:
+    """Only the reported health and the date of the last program status report: the two
+    annotations that lists filter and sort on (cheap enough to compute for every row)."""
+    latest = StatusReport.objects.filter(program=OuterRef("pk"), project__isnull=True).order_by(
+        "-report_date"
+    )
+    return queryset.annotate(
+        reported_rag=Subquery(latest.values("overall")[:1]),
+        last_status_on=Subquery(latest.values("report_date")[:1]),
+    )
+
+
+def with_health_in_order(queryset: QuerySet[Any], ids: list[int], *, today: date) -> list[Any]:
+    """The rows ``ids`` (a page, a panel) with every health annotation, in the order of ``ids``.
+
+    Annotating only the rows shown keeps the correlated subqueries off the rest of the table.
+    """
+    rows = {row.pk: row for row in with_health(queryset.filter(pk__in=ids), today=today)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def health_of(row: Any, *, today: date, limits: Thresholds | None = None) -> Health:
     """Computed health of a row annotated by ``with_health``."""
     return assess(HealthInputs.from_row(row), today=today, limits=limits)

@@ -41,7 +41,14 @@ from risks.models import Assumption, Decision, Issue, Risk
 from risks.scoring import HIGH_MIN_SCORE
 from risks.selectors import HeatMap, heat_map
 from tpmo.health import Health, Rag, Thresholds
-from tpmo.health_queries import TROUBLED, health_of, reported_of, with_health
+from tpmo.health_queries import (
+    TROUBLED,
+    health_of,
+    reported_of,
+    with_health,
+    with_health_in_order,
+    with_reported,
+)
 from tpmo.roles import Role, role_of
 
 PANEL_LIMIT = 15
@@ -115,10 +122,12 @@ def programs_in_scope(user: Any) -> QuerySet[Program]:
 
 
 def panel_programs(user: Any, today: date) -> Panel:
-    programs = (
-        programs_in_scope(user).select_related("tpm", "director").order_by("priority", "code")
+    programs = programs_in_scope(user).order_by("priority", "code")
+    ids = list(programs.values_list("pk", flat=True)[:PANEL_LIMIT])
+    shown = with_health_in_order(
+        Program.objects.select_related("tpm", "director"), ids, today=today
     )
-    return Panel(rows=health_rows(programs[:PANEL_LIMIT], today=today), total=programs.count())
+    return Panel(rows=health_rows_of(shown, today=today), total=programs.count())
 
 
 def _open_milestones(user: Any) -> QuerySet[Milestone]:
@@ -166,7 +175,7 @@ def panel_stale(user: Any, today: date) -> Panel:
     """Programs whose last status report is older than the freshness limit (or missing)."""
     limit = Thresholds.from_settings().status_amber_days
     stale = (
-        with_health(programs_in_scope(user).active(), today=today)
+        with_reported(programs_in_scope(user).active())
         .filter(
             Q(last_status_on__lt=today - timedelta(days=limit)) | Q(last_status_on__isnull=True)
         )

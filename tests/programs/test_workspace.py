@@ -252,7 +252,7 @@ def test_milestone_list_filters(client, viewer):
 # -- queries stay flat ----------------------------------------------------------------------------
 
 PAGES = {
-    "program-list": (lambda: reverse("program-list"), 8),
+    "program-list": (lambda: reverse("program-list"), 9),
     "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 30),
     "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 23),
     "milestone-list": (lambda: reverse("milestone-list"), 8),

@@ -10,7 +10,7 @@ from programs.filters import ProgramFilter
 from programs.models import Program
 from tpmo import selectors
 from tpmo.exports import FORMATS, Column, export_response
-from tpmo.health_queries import with_health
+from tpmo.health_queries import with_health_in_order, with_reported
 from tpmo.htmx import render_page_or_fragment
 
 PAGE_SIZE = 25
@@ -33,20 +33,22 @@ PROGRAM_COLUMNS = [
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    programs = with_health(
-        Program.objects.visible_to(request.user).select_related("tpm", "director"), today=today
-    )
-    filters = ProgramFilter(request.GET, queryset=programs.order_by("code"))
+    visible = Program.objects.visible_to(request.user).select_related("tpm", "director")
+    # Filter and sort on the cheap annotations; compute full health only for the rows shown.
+    filters = ProgramFilter(request.GET, queryset=with_reported(visible).order_by("code"))
     results = filters.qs
     export = request.GET.get("export")
     if export in FORMATS:
-        rows = selectors.health_rows_of(results.iterator(chunk_size=500), today=today)
+        rows = selectors.health_rows(results, today=today)
         return export_response(export, "programs", PROGRAM_COLUMNS, rows)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = with_health_in_order(visible, list(page.object_list), today=today)
     context = {
         "filters": filters,
         "page": page,
-        "rows": selectors.health_rows_of(page.object_list, today=today),
+        "rows": selectors.health_rows_of(shown, today=today),
     }
     return render_page_or_fragment(
         request, "programs/program_list.html", "program-results", context
