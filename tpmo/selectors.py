@@ -43,9 +43,9 @@ from risks.selectors import HeatMap, heat_map
 from tpmo.health import Health, Rag, Thresholds
 from tpmo.health_queries import (
     TROUBLED,
+    attach_health,
     health_of,
     reported_of,
-    with_health,
     with_health_in_order,
     with_reported,
 )
@@ -89,7 +89,7 @@ class HealthRow:
 
     @classmethod
     def of(cls, row: Any, *, today: date, limits: Thresholds | None = None) -> HealthRow:
-        """``row`` must carry the ``with_health`` annotations."""
+        """``row`` must have been through ``attach_health``."""
         limits = limits or Thresholds.from_settings()
         return cls(row, health_of(row, today=today, limits=limits), reported_of(row))
 
@@ -100,12 +100,12 @@ class HealthRow:
 
 
 def health_rows(queryset: QuerySet[Any], *, today: date) -> list[HealthRow]:
-    """Rows of ``queryset`` with their health (annotating it here)."""
-    return health_rows_of(with_health(queryset, today=today), today=today)
+    """Rows of ``queryset`` with their health."""
+    return health_rows_of(attach_health(list(queryset), today=today), today=today)
 
 
 def health_rows_of(rows: Iterable[Any], *, today: date) -> list[HealthRow]:
-    """Rows already annotated by ``with_health`` (a filtered list, a page of one)."""
+    """Rows already prepared by ``attach_health`` (a page, a panel)."""
     limits = Thresholds.from_settings()
     return [HealthRow.of(row, today=today, limits=limits) for row in rows]
 
@@ -282,9 +282,8 @@ class ProgramPage:
 
 def program_page(code: str, user: Any, today: date) -> ProgramPage:
     programs = Program.objects.visible_to(user).select_related("tpm", "director")
-    program = get_object_or_404(
-        with_health(programs, today=today).prefetch_related("objectives"), code=code
-    )
+    program = get_object_or_404(programs.prefetch_related("objectives"), code=code)
+    attach_health([program], today=today)
     dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
     return ProgramPage(
         program=HealthRow.of(program, today=today),
@@ -340,7 +339,8 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
     projects = Project.objects.visible_to(user).select_related(
         "program__tpm", "program__director", "lead"
     )
-    project = get_object_or_404(with_health(projects, today=today), code=code)
+    project = get_object_or_404(projects, code=code)
+    attach_health([project], today=today)
     dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
     return ProjectPage(
         project=HealthRow.of(project, today=today),

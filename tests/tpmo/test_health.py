@@ -10,7 +10,7 @@ from programs import factories as pf
 from programs.models import Program, Project
 from risks import factories as rf
 from tpmo.health import Health, HealthInputs, Rag, Reason, Thresholds, assess
-from tpmo.health_queries import health_of, reported_of, with_health
+from tpmo.health_queries import attach_health, health_of, reported_of
 
 TODAY = dt.date(2026, 6, 1)
 FRESH = TODAY - dt.timedelta(days=2)
@@ -141,8 +141,8 @@ def test_the_data_behind_program_and_project_health():
     pf.StatusReportFactory(program=program, report_date=dt.date(2026, 5, 25), overall="green")
     pf.StatusReportFactory(program=program, report_date=dt.date(2026, 5, 18), overall="red")
 
-    row = with_health(Program.objects.filter(code="PAY"), today=TODAY).get()
-    project_row = with_health(Project.objects.filter(code="PAY-01"), today=TODAY).get()
+    (row,) = attach_health([Program.objects.get(code="PAY")], today=TODAY)
+    (project_row,) = attach_health([Project.objects.get(code="PAY-01")], today=TODAY)
 
     assert HealthInputs.from_row(row) == HealthInputs(
         worst_slip_days=31,
