@@ -32,8 +32,25 @@ class Network:
     commitments: dict[Node, list[tuple[Node, date]]]  # predecessor → (successor, committed date)
 
 
-def load_network(extra: Node | None = None) -> Network:
-    """Every live dependency and the projects and milestones at its ends (plus ``extra``)."""
+def _downstream(links: list[Link], start: Node) -> set[Node]:
+    """``start`` and every node reachable from it."""
+    following: dict[Node, list[Node]] = {}
+    for link in links:
+        following.setdefault(link.predecessor, []).append(link.successor)
+    reached = {start}
+    stack = [start]
+    while stack:
+        for successor in following.get(stack.pop(), ()):
+            if successor not in reached:
+                reached.add(successor)
+                stack.append(successor)
+    return reached
+
+
+def load_network(extra: Node | None = None, *, downstream_of: Node | None = None) -> Network:
+    """Every live dependency and the projects and milestones at its ends (plus ``extra``) — or,
+    with ``downstream_of``, only that item and what depends on it, directly or not (what a slip
+    report needs: the edges are read once, the dates of the reachable items only)."""
     live = Dependency.objects.live()
     rows = list(
         live.values_list(
@@ -47,17 +64,29 @@ def load_network(extra: Node | None = None) -> Network:
         )
     )
     links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag, _ in rows]
+    if downstream_of is not None:
+        reached = _downstream(links, downstream_of)
+        links = [link for link in links if link.predecessor in reached]
+        project_filter = Q(pk__in={project for project, _ in reached})
+        milestone_filter = Q(pk__in={milestone for _, milestone in reached if milestone})
+    else:
+        extra_project = Q(pk=extra[0]) if extra else Q(pk__in=[])
+        extra_milestone = Q(pk=extra[1]) if extra and extra[1] else Q(pk__in=[])
+        project_filter = (
+            Q(pk__in=live.values("predecessor_project"))
+            | Q(pk__in=live.values("successor_project"))
+            | extra_project
+        )
+        milestone_filter = (
+            Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
+            | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
+            | extra_milestone
+        )
     commitments: dict[Node, list[tuple[Node, date]]] = {}
     for a, b, c, d, _, _, committed in rows:
         if committed is not None:
             commitments.setdefault((a, b), []).append(((c, d), committed))
-    extra_project = Q(pk=extra[0]) if extra else Q(pk__in=[])
-    extra_milestone = Q(pk=extra[1]) if extra and extra[1] else Q(pk__in=[])
-    projects = Project.objects.filter(
-        Q(pk__in=live.values("predecessor_project"))
-        | Q(pk__in=live.values("successor_project"))
-        | extra_project
-    ).values_list(
+    projects = Project.objects.filter(project_filter).values_list(
         "pk",
         "code",
         "name",
@@ -67,11 +96,7 @@ def load_network(extra: Node | None = None) -> Network:
         "forecast_end",
         "baseline_end",
     )
-    milestones = Milestone.objects.filter(
-        Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
-        | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
-        | extra_milestone
-    ).values_list(
+    milestones = Milestone.objects.filter(milestone_filter).values_list(
         "pk",
         "project_id",
         "name",
@@ -92,6 +117,8 @@ def load_network(extra: Node | None = None) -> Network:
         node = (project, pk)
         activities[node] = Activity(node, forecast, 0, baseline)
         items[node] = Item(node, f"{code} / {name}", program, owner or lead or "", code, name)
+    if downstream_of is not None:  # a milestone's project row was loaded only for its label
+        activities = {node: a for node, a in activities.items() if node in reached}
     return Network(activities, links, items, commitments)
 
 

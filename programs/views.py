@@ -164,7 +164,7 @@ def _cross_program_impact(milestone: Milestone, old_forecast: Any) -> SlipReport
     if days <= 0:
         return None
     node = (milestone.project_id, milestone.pk)
-    network = load_network(extra=node)
+    network = load_network(downstream_of=node)
     network.activities[node] = Activity(node, old_forecast, 0, milestone.baseline_date)
     report = slip_impact(network, node, days)
     return report if report.programs else None
@@ -519,7 +519,7 @@ def impact(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         project, milestone = form.cleaned_data["project_obj"], form.cleaned_data["milestone_obj"]
         node = (project.pk, milestone.pk if milestone else None)
-        report = slip_impact(load_network(extra=node), node, form.cleaned_data["days"])
+        report = slip_impact(load_network(downstream_of=node), node, form.cleaned_data["days"])
     return render(request, "programs/impact.html", {"form": form, "report": report})
 
 
