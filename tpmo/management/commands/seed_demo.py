@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -66,4 +67,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seeded the {scale} demo portfolio in {elapsed:.1f} s: {summary}.")
         )
-        self.stdout.write("Demo users: admin, director, tpm, viewer (password: DEMO_PASSWORD).")
+        self.stdout.write(
+            f"Demo users: admin, director, tpm, viewer (password: {settings.DEMO_PASSWORD})."
+        )
