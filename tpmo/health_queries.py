@@ -13,34 +13,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from programs.choices import DependencyStatus
 from programs.models import Dependency, Milestone, Program, StatusReport
+from programs.querysets import DEPENDENCY_TROUBLE
 from risks.models import Risk
 from risks.scoring import CRITICAL_MIN_SCORE, HIGH_MIN_SCORE
 from tpmo.health import Health, HealthInputs, Rag, Thresholds, assess
 
-TROUBLED = (
-    Q(status__in=[DependencyStatus.REQUESTED, DependencyStatus.AT_RISK])
-    | Q(committed_date__gt=F("needed_by"))
-) & ~Q(status__in=[DependencyStatus.BLOCKED, DependencyStatus.DELIVERED])
-
-
-def _count(queryset: QuerySet[Any], group_by: str) -> Coalesce:
-    """Number of rows of ``queryset`` (already filtered on OuterRef) as a scalar subquery."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+#: In trouble but not blocked (blocked ones are counted, and weigh, apart).
+TROUBLED = DEPENDENCY_TROUBLE & ~Q(
+    status__in=[DependencyStatus.BLOCKED, DependencyStatus.DELIVERED]
+)
 
 
 SCOPES = {

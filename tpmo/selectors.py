@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from programs.choices import DependencyStatus
 from programs.models import (
     ActionItem,
     BudgetLine,
@@ -35,14 +36,13 @@ from programs.models import (
     StatusReport,
 )
 from programs.money import BudgetPanel, budget_panel
-from programs.querysets import milestone_late_q, milestone_open_q
+from programs.querysets import DEPENDENCY_TROUBLE, milestone_late_q, milestone_open_q
 from programs.trend import TrendAnalysis, milestone_trend
 from risks.models import Assumption, Decision, Issue, Risk
 from risks.scoring import HIGH_MIN_SCORE
 from risks.selectors import HeatMap, heat_map
 from tpmo.health import Health, Rag, Thresholds
 from tpmo.health_queries import (
-    TROUBLED,
     attach_health,
     health_of,
     reported_of,
@@ -164,7 +164,8 @@ def panel_waiting(user: Any, today: date) -> Panel:
     waiting = (
         Dependency.objects.live()
         .filter(successor_project__program__in=programs_in_scope(user))
-        .filter(TROUBLED | Q(status="blocked"))
+        .exclude(status=DependencyStatus.DELIVERED)
+        .filter(DEPENDENCY_TROUBLE)
         .select_related(*DEPENDENCY_JOINS)
         .order_by("needed_by", "pk")
     )
