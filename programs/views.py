@@ -83,9 +83,14 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
             export, "milestones", MILESTONE_COLUMNS, filters.qs.iterator(chunk_size=2000)
         )
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    editable = set(Program.objects.editable_by(request.user).values_list("pk", flat=True))
+    shown = [milestone.pk for milestone in page.object_list]
+    editable = set(
+        Milestone.objects.editable_by(request.user)
+        .filter(pk__in=shown)
+        .values_list("pk", flat=True)
+    )
     for milestone in page.object_list:
-        milestone.can_edit = milestone.project.program_id in editable
+        milestone.can_edit = milestone.pk in editable
     context = {"filters": filters, "page": page, "today": today}
     return render_page_or_fragment(
         request, "programs/milestone_list.html", "milestone-results", context
@@ -296,7 +301,9 @@ def retrospective_new(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick one of my (or my program's) retrospective actions done."""
-    item = visible_or_404(ActionItem.objects.select_related("retrospective"), request.user, pk=pk)
+    item = visible_or_404(
+        ActionItem.objects.select_related("retrospective", "owner"), request.user, pk=pk
+    )
     if item.owner.user_id != request.user.pk:
         require_editable(item, request.user)
     services.action_items_mark_done(items=[item], on=timezone.localdate(), by=request.user)
