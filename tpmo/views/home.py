@@ -1,5 +1,8 @@
 """The home page: what needs the signed-in user's attention, panel by panel."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,16 +13,18 @@ from tpmo import selectors
 from tpmo.roles import is_portfolio_reader
 
 
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def _context(request: HttpRequest, names: Iterable[str]) -> dict[str, Any]:
     today = timezone.localdate()
-    panels = {name: panel(request.user, today) for name, panel in selectors.PANELS.items()}
-    context = {
-        "panels": panels,
+    return {
+        "panels": {name: selectors.PANELS[name](request.user, today) for name in names},
         "today": today,
         "portfolio_reader": is_portfolio_reader(request.user),
     }
-    return render(request, "tpmo/home.html", context)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "tpmo/home.html", _context(request, selectors.PANELS))
 
 
 @require_safe
@@ -31,12 +36,6 @@ def home_panel(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def render_panel(request: HttpRequest, name: str) -> HttpResponse:
-    today = timezone.localdate()
-    context = {
-        "panels": {name: selectors.PANELS[name](request.user, today)},
-        "today": today,
-        "portfolio_reader": is_portfolio_reader(request.user),
-    }
-    response = render(request, f"tpmo/home.html#panel-{name}", context)
+    response = render(request, f"tpmo/home.html#panel-{name}", _context(request, [name]))
     patch_vary_headers(response, ["HX-Request"])
     return response
