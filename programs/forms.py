@@ -19,6 +19,7 @@ from programs.models import (
     Retrospective,
     StatusReport,
 )
+from tpmo.health import Health, Rag
 
 
 class DateInput(forms.DateInput):
@@ -48,14 +49,32 @@ class StatusReportForm(forms.ModelForm):
             "next_steps",
             "blockers",
             "stakeholder_satisfaction",
+            "variance_reason",
         ]
         widgets = {
             "report_date": DateInput(),
+            "variance_reason": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "accomplishments": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
             "blockers": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, computed: Health | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.computed = computed
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        overall, why = cleaned.get("overall"), cleaned.get("variance_reason", "").strip()
+        if self.computed is not None and overall and overall != self.computed.rag and not why:
+            reported = Rag(overall).label
+            self.add_error(
+                "variance_reason",
+                f"You report {reported} but the data gives {self.computed.label}: "
+                "say why they differ.",
+            )
+        return cleaned
 
 
 class RetrospectiveForm(forms.ModelForm):

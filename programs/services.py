@@ -29,6 +29,7 @@ from programs.models import (
     Retrospective,
     StatusReport,
 )
+from tpmo.health import Health
 from tpmo.history import save_with_history
 
 
@@ -103,11 +104,21 @@ def _status_email(report: StatusReport) -> tuple[str, str]:
 
 @transaction.atomic
 def status_report_publish(
-    *, program: Program, project: Project | None, author: Person, by: Any, **fields: Any
+    *,
+    program: Program,
+    project: Project | None,
+    author: Person,
+    by: Any,
+    computed: Health | None = None,
+    **fields: Any,
 ) -> tuple[StatusReport, list[str]]:
-    """Publish a weekly status report; once committed it is emailed to the program's
-    stakeholders who asked for updates. Returns the report and the addresses it goes to."""
+    """Publish a weekly status report, keeping beside it the computed health of that moment;
+    once committed it is emailed to the program's stakeholders who asked for updates. Returns
+    the report and the addresses it goes to."""
     report = StatusReport(program=program, project=project, author=author, **fields)
+    if computed is not None:
+        report.computed = computed.rag.value
+        report.computed_reasons = "\n".join(str(reason) for reason in computed.reasons)
     save_with_history(report, by=by, reason="Published")
     recipients = _stakeholder_emails(program)
     if recipients:

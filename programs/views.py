@@ -48,6 +48,7 @@ from programs.models import (
 from programs.network import SlipReport, load_network, slip_impact
 from programs.schedule import Activity
 from tpmo.exports import FORMATS, Column, export_response
+from tpmo.health_queries import attach_health, health_of
 from tpmo.history import StaleEdit
 from tpmo.htmx import render_page_or_fragment, wants_fragment
 from tpmo.permissions import require_editable, visible_or_404
@@ -224,9 +225,11 @@ def status_report_new(request: HttpRequest, code: str, level: str) -> HttpRespon
         require_editable(program, request.user)
     scope = project or program
     author = _author(request)
+    today = timezone.localdate()
+    computed = health_of(attach_health([scope], today=today)[0], today=today)
 
     if request.method == "POST":
-        form = StatusReportForm(request.POST)
+        form = StatusReportForm(request.POST, computed=computed)
         if author is None:
             form.add_error(
                 None, "Your account is not linked to a person, so it cannot sign reports."
@@ -238,6 +241,7 @@ def status_report_new(request: HttpRequest, code: str, level: str) -> HttpRespon
                     project=project,
                     author=author,
                     by=request.user,
+                    computed=computed,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
@@ -251,10 +255,16 @@ def status_report_new(request: HttpRequest, code: str, level: str) -> HttpRespon
         initial = {"report_date": timezone.localdate()}
         if last is not None:
             for name in StatusReportForm.Meta.fields:
-                if name != "report_date":
+                if name not in ("report_date", "variance_reason"):
                     initial[name] = getattr(last, name)
-        form = StatusReportForm(initial=initial)
-    context = {"form": form, "scope": scope, "program": program, "project": project}
+        form = StatusReportForm(initial=initial, computed=computed)
+    context = {
+        "form": form,
+        "scope": scope,
+        "program": program,
+        "project": project,
+        "computed": computed,
+    }
     return render(request, "programs/status_report_form.html", context)
 
 

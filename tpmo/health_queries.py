@@ -10,13 +10,17 @@ sort on.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
+from programs import evm
 from programs.choices import DependencyStatus
-from programs.models import Dependency, Milestone, Program, StatusReport
+from programs.models import Allocation, BudgetLine, Dependency, Milestone, Program, StatusReport
+from programs.money import MONEY_OUT
 from programs.querysets import DEPENDENCY_TROUBLE
 from risks.models import Risk
 from risks.scoring import CRITICAL_MIN_SCORE, HIGH_MIN_SCORE
@@ -29,16 +33,77 @@ TROUBLED = DEPENDENCY_TROUBLE & ~Q(
 
 
 SCOPES = {
-    # model: (milestones → it, risks → it, inbound dependencies → it, its status reports)
+    # model: (milestones, budget lines, allocations → it; risks → it; inbound dependencies → it;
+    # its status reports)
     "program": ("project__program_id", "program_id", "successor_project__program_id", "program_id"),
     "project": ("project_id", "project_id", "successor_project_id", "project_id"),
 }
 
 
+def _earned_value(ids: list[int], scope: str, today: date) -> dict[int, dict[str, Any]]:
+    """BAC, EV, AC, PV, CPI, VAC and SPI(t) per scope id: one GROUP BY (scope, period)."""
+    by_scope: dict[int, list[tuple[date, date, Decimal, Decimal, Decimal]]] = defaultdict(list)
+    for scope_id, start, end, planned, actual, earned in (
+        BudgetLine.objects.filter(**{f"{scope}__in": ids})
+        .order_by()
+        .values(scope, "period__start_date", "period__end_date")
+        .annotate(
+            p=Sum("planned"),
+            a=Sum("actual"),
+            e=Sum(F("planned") * F("project__percent_complete") / 100, output_field=MONEY_OUT),
+        )
+        .values_list(scope, "period__start_date", "period__end_date", "p", "a", "e")
+    ):
+        by_scope[scope_id].append((start, end, Decimal(planned), Decimal(actual), Decimal(earned)))
+    result = {}
+    for scope_id, lines in by_scope.items():
+        curve = [evm.Period(start, end, planned) for start, end, planned, _, _ in lines]
+        value = evm.EarnedValue(
+            bac=sum((line[2] for line in lines), Decimal(0)).quantize(evm.CENT),
+            pv=evm.planned_value(curve, today),
+            ev=sum((line[4] for line in lines), Decimal(0)).quantize(evm.CENT),
+            ac=sum((line[3] for line in lines), Decimal(0)).quantize(evm.CENT),
+        )
+        spi_t = sv_t = None
+        start = min(period.start for period in curve)
+        reached = evm.earned_schedule(curve, value.ev)
+        if reached is not None and today > start and value.ev < value.bac:
+            earned_days, actual_days = (reached - start).days, (today - start).days
+            spi_t = evm.rounded(Decimal(earned_days) / Decimal(actual_days))
+            sv_t = earned_days - actual_days
+        result[scope_id] = {"value": value, "spi_t": spi_t, "sv_t_days": sv_t}
+    return result
+
+
+def _over_allocated(
+    ids: list[int], scope: str, today: date, above: int
+) -> dict[int, list[tuple[str, int]]]:
+    """Per scope id, the people working on it whose allocations today add up above ``above``%
+    (one query: each of today's allocations in scope with its person's total load today)."""
+    today_q = Q(start_date__lte=today, end_date__gte=today)
+    load = (
+        Allocation.objects.filter(today_q, person_id=OuterRef("person_id"))
+        .order_by()
+        .values("person_id")
+        .annotate(total=Sum("percent"))
+        .values("total")
+    )
+    found: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for scope_id, name, total in (
+        Allocation.objects.filter(today_q, **{f"{scope}__in": ids})
+        .annotate(load=Subquery(load))
+        .filter(load__gt=above)
+        .values_list(scope, "person__name", "load")
+    ):
+        found[scope_id].add((name, total))
+    return {scope_id: sorted(people) for scope_id, people in found.items()}
+
+
 def attach_health(rows: list[Any], *, today: date) -> list[Any]:
     """Put on each program (or project) of ``rows`` what the health rules read — worst key-milestone
     slip, open high/critical risks, troubled inbound dependencies, last status report — and its
-    reported health. Five GROUP BY queries for the whole list, merged in Python; nothing per row.
+    reported health, its earned value (CPI, VAC, SPI(t)) and the over-allocated people on it.
+    Seven queries for the whole list, merged in Python; nothing per row.
     """
     if not rows:
         return rows
@@ -81,7 +146,10 @@ def attach_health(rows: list[Any], *, today: date) -> list[Any]:
             troubled=Count("pk", filter=TROUBLED),
         )
     }
-    reports = StatusReport.objects.filter(**{f"{report_scope}__in": ids})
+    money = _earned_value(ids, milestone_scope, today)
+    limits = Thresholds.from_settings()
+    crowded = _over_allocated(ids, milestone_scope, today, limits.allocation_amber_percent)
+    reports = StatusReport.objects.filter(**{f"{report_scope}__in": ids}, report_date__lte=today)
     if kind == "program":
         reports = reports.filter(project__isnull=True)
     last = dict(
@@ -105,6 +173,14 @@ def attach_health(rows: list[Any], *, today: date) -> list[Any]:
         row.open_high_risks = risks.get(row.pk, {}).get("high", 0)
         row.blocked_inbound = inbound.get(row.pk, {}).get("blocked", 0)
         row.late_or_uncommitted_inbound = inbound.get(row.pk, {}).get("troubled", 0)
+        earned = money.get(row.pk, {})
+        row.earned_value = earned.get("value", evm.NOTHING)
+        row.bac = row.earned_value.bac
+        row.cpi = evm.rounded(row.earned_value.cpi)
+        row.vac = evm.rounded(row.earned_value.vac, "0.01")
+        row.spi_t = earned.get("spi_t")
+        row.sv_t_days = earned.get("sv_t_days")
+        row.over_allocated = tuple(crowded.get(row.pk, ()))
         row.last_status_on = last.get(row.pk)
         row.reported_rag, row.reported_summary = reported.get(
             (row.pk, row.last_status_on), (None, None)

@@ -41,6 +41,21 @@ class StatusReport(BelongsToProgram):
         help_text="1 (very unhappy) to 5 (delighted).",
     )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_reports")
+    computed = models.CharField(
+        "computed RAG",
+        max_length=5,
+        choices=Rag.choices,
+        blank=True,
+        help_text="The health the data gave when the report was published (empty if unknown).",
+    )
+    computed_reasons = models.TextField(
+        blank=True, help_text="The rules that fired then, one per line."
+    )
+    variance_reason = models.TextField(
+        "why the reported RAG differs",
+        blank=True,
+        help_text="Required when the overall RAG differs from the computed health.",
+    )
 
     history = HistoricalRecords()
     objects = ProgramScopedQuerySet.as_manager()
@@ -73,6 +88,11 @@ class StatusReport(BelongsToProgram):
 
     def __str__(self) -> str:
         return f"{self.scope_label} status {self.report_date:%Y-%m-%d}"
+
+    @property
+    def differs(self) -> bool:
+        """The owner reported another RAG than the data gave (known only since it is kept)."""
+        return bool(self.computed) and self.computed != self.overall
 
 
 class Stakeholder(TimeStampedModel):

@@ -165,9 +165,50 @@ def status_post(**overrides):
         "next_steps": "",
         "blockers": "",
         "stakeholder_satisfaction": "4",
+        "variance_reason": "Recovery plan agreed with the partner team.",
     }
     data.update(overrides)
     return data
+
+
+@pytest.mark.django_db
+def test_a_reported_rag_other_than_the_computed_one_needs_a_reason(client, tpm_user, portfolio):
+    url = reverse("program-status-new", args=["PAY"])
+    computed = client.get(url).context["computed"]
+    other = next(rag for rag in ("green", "amber", "red") if rag != computed.rag)
+    before = StatusReport.objects.count()
+
+    refused = client.post(url, status_post(overall=other, variance_reason="  "))
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["variance_reason"] == [
+        f"You report {other.capitalize()} but the data gives {computed.label}: say why they differ."
+    ]
+    assert StatusReport.objects.count() == before
+
+    client.post(url, status_post(overall=other, variance_reason="Vendor confirmed the fix."))
+    kept = StatusReport.objects.get(program=portfolio["program"], report_date=dt.date(2026, 6, 1))
+    assert (kept.overall, kept.computed, kept.variance_reason) == (
+        other,
+        computed.rag.value,
+        "Vendor confirmed the fix.",
+    )
+    assert kept.computed_reasons == "\n".join(str(reason) for reason in computed.reasons)
+    assert kept.differs
+    page = client.get(reverse("program-detail", args=["PAY"])).content.decode()
+    assert "why it differs:</strong> Vendor confirmed the fix." in page
+
+
+@pytest.mark.django_db
+def test_reporting_the_computed_rag_needs_no_reason(client, tpm_user, portfolio):
+    url = reverse("program-status-new", args=["PAY"])
+    computed = client.get(url).context["computed"]
+
+    response = client.post(url, status_post(overall=computed.rag.value, variance_reason=""))
+
+    assert response.status_code == 302
+    kept = StatusReport.objects.get(program=portfolio["program"], report_date=dt.date(2026, 6, 1))
+    assert (kept.computed, kept.differs) == (computed.rag.value, False)
 
 
 @pytest.mark.django_db

@@ -252,15 +252,15 @@ def test_milestone_list_filters(client, viewer):
 # -- queries stay flat ----------------------------------------------------------------------------
 
 PAGES = {
-    "program-list": (lambda: reverse("program-list"), 14),
-    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 39),
-    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 27),
+    "program-list": (lambda: reverse("program-list"), 16),
+    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 43),
+    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 29),
     "milestone-list": (lambda: reverse("milestone-list"), 8),
     "milestone-list-filtered": (
         lambda: reverse("milestone-list") + "?window=90&late=true&sort=slip",
         6,  # nothing matches here, so the page needs no "which rows may I edit" query
     ),
-    "program-list-export": (lambda: reverse("program-list") + "?export=csv", 9),
+    "program-list-export": (lambda: reverse("program-list") + "?export=csv", 11),
     "milestone-list-export": (lambda: reverse("milestone-list") + "?export=xlsx", 4),
 }
 

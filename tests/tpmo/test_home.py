@@ -125,7 +125,7 @@ def test_someone_elses_action_cannot_be_ticked_by_a_viewer(client, make_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "queries"), [(Role.TPM, 23), (Role.DIRECTOR, 23), (Role.VIEWER, 23)]
+    ("role", "queries"), [(Role.TPM, 25), (Role.DIRECTOR, 25), (Role.VIEWER, 25)]
 )
 def test_home_queries_do_not_grow_with_the_portfolio(
     client, make_user, django_assert_num_queries, role, queries

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from programs import choices as pc
+from programs import evm
 from programs import factories as pf
 from programs.models import FiscalPeriod, Milestone, Person, Program, Project
 from risks import choices as rc
@@ -170,8 +171,45 @@ class DemoBuilder:
             for here, there in PHASES:
                 self.build_stage(here, core)
                 self.build_stage(there, Core.load(milestones=CHILD_STAGES[there]))
+        self._use_stream("health")
+        self._record_computed_health(Program.objects.order_by("pk"))
+        self._record_computed_health(Project.objects.order_by("pk"))
         ensure_demo_users(director=core.people["directors"][0], tpm=core.people["tpms"][0])
         return self.counts
+
+    def _record_computed_health(self, scopes: models.QuerySet[Any]) -> None:
+        """Keep on each latest status report the health the data gives at the demo date, and a
+        reason wherever the owner reported something else (the status form asks the same)."""
+        from tpmo.health_queries import attach_health, health_of
+
+        kind = "project" if scopes.model is Project else "program"
+        ids = list(scopes.values_list("pk", flat=True))
+        changed = []
+        for start in range(0, len(ids), 500):
+            rows = attach_health(
+                list(scopes.filter(pk__in=ids[start : start + 500])), today=self.as_of
+            )
+            latest = {
+                (getattr(report, f"{kind}_id"), report.report_date): report
+                for report in pf.StatusReport.objects.filter(
+                    **{f"{kind}__in": [row.pk for row in rows]},
+                    project__isnull=kind == "program",
+                    report_date__in={row.last_status_on for row in rows if row.last_status_on},
+                )
+            }
+            for row in rows:
+                report = latest.get((row.pk, row.last_status_on))
+                if report is None:
+                    continue
+                health = health_of(row, today=self.as_of)
+                report.computed = health.rag.value
+                report.computed_reasons = "\n".join(str(reason) for reason in health.reasons)
+                if report.overall != report.computed:
+                    report.variance_reason = self.rng.choice(catalog.VARIANCE_REASONS)
+                changed.append(report)
+        pf.StatusReport.objects.bulk_update(
+            changed, ["computed", "computed_reasons", "variance_reason"], batch_size=500
+        )
 
     def build_core(self) -> Core:
         """People, objectives, programs and projects, and the small tables that hang on people."""
@@ -343,7 +381,7 @@ class DemoBuilder:
         objs = []
         for program in programs:
             # Some programs are in trouble: their projects slip more.
-            trouble = rng.random() < 0.3
+            trouble = rng.random() < 0.2
             span = (program.end_date - program.start_date).days
             for number in range(1, self.scale.projects_per_program + 1):
                 baseline_start = program.start_date + days(rng.randint(0, span // 3))
@@ -352,7 +390,7 @@ class DemoBuilder:
                 )
                 slip = rng.choices(
                     [0, rng.randint(1, 10), rng.randint(11, 60), -rng.randint(1, 10)],
-                    weights=[30, 25, 40, 5] if trouble else [55, 25, 12, 8],
+                    weights=[30, 25, 40, 5] if trouble else [62, 31, 1, 6],
                 )[0]
                 forecast_end = max(baseline_start, baseline_end + days(slip))
                 status, actual_start, actual_end, percent = self._project_progress(
@@ -484,6 +522,8 @@ class DemoBuilder:
             seen.add(key)
             delivers = pred_ms.forecast_date if pred_ms else predecessor.forecast_end
             needed = succ_ms.baseline_date if succ_ms else successor.baseline_start
+            if rng.random() < 0.9:  # most needs were agreed with some slack; the rest are late
+                needed = max(needed, delivers + days(rng.choice([0, 7, 14, 30])))
             if pred_ms is not None and pred_ms.status == pc.MilestoneStatus.DONE:
                 status = pc.DependencyStatus.DELIVERED
             else:
@@ -494,7 +534,7 @@ class DemoBuilder:
                         pc.DependencyStatus.AT_RISK,
                         pc.DependencyStatus.BLOCKED,
                     ],
-                    weights=[15, 60, 17, 8],
+                    weights=[6, 86, 7, 1],
                 )[0]
                 if delivers > needed and status == pc.DependencyStatus.COMMITTED:
                     status = pc.DependencyStatus.AT_RISK
@@ -526,7 +566,13 @@ class DemoBuilder:
             pc.BudgetCategory.CAPEX,
         ]
         for project in projects:
-            overrun = Decimal(rng.choice(["0.90", "0.97", "1.00", "1.03", "1.08", "1.15", "1.30"]))
+            # The project spends ``overrun`` × the plan for the work it has done (CPI = 1/overrun):
+            # AC = EV × overrun, spread over the elapsed part of each period in proportion to plan.
+            overrun = Decimal(
+                rng.choice(
+                    ["0.92", "0.95", "0.97", "1.00", "1.00", "1.00", "1.02", "1.04", "1.08", "1.25"]
+                )
+            )
             quarter_budget = Decimal(rng.randrange(40_000, 400_000, 5_000))
             end = project.actual_end or project.forecast_end
             live = [
@@ -535,48 +581,71 @@ class DemoBuilder:
             shares = [
                 (pc.BudgetCategory.LABOUR, Decimal("0.7")),
                 (rng.choice(extra_categories), Decimal("0.3")),
+            ][: self.scale.budget_categories]
+            start = project.actual_start or project.baseline_start
+
+            def worked(period: FiscalPeriod, start: dt.date = start, end: dt.date = end) -> Decimal:
+                """The share of the period the project runs in (its plan is spread evenly)."""
+                overlap = (min(end, period.end_date) - max(start, period.start_date)).days + 1
+                return Decimal(max(overlap, 1)) / ((period.end_date - period.start_date).days + 1)
+
+            lines = [
+                (category, period, (quarter_budget * share * worked(period)).quantize(Decimal("1")))
+                for category, share in shares
+                for period in live
             ]
-            for category, share in shares[: self.scale.budget_categories]:
-                for period in live:
-                    planned = (quarter_budget * share).quantize(Decimal("1"))
-                    if period.end_date < as_of:
-                        actual = (planned * overrun).quantize(Decimal("0.01"))
-                        forecast = actual
-                    elif period.start_date <= as_of:
-                        elapsed = Decimal((as_of - period.start_date).days) / Decimal(
-                            (period.end_date - period.start_date).days + 1
-                        )
-                        actual = (planned * overrun * elapsed).quantize(Decimal("0.01"))
-                        forecast = (planned * overrun).quantize(Decimal("0.01"))
-                    else:
-                        actual = Decimal("0.00")
-                        forecast = (planned * overrun).quantize(Decimal("0.01"))
-                    objs.append(
-                        pf.BudgetLineFactory.build(
-                            project=project,
-                            period=period,
-                            category=category,
-                            planned=planned,
-                            actual=actual,
-                            forecast=forecast,
-                        )
+            elapsed = {
+                period.pk: evm.elapsed_share(period.start_date, period.end_date, as_of)
+                for period in live
+            }
+            budget = sum((planned for _, _, planned in lines), Decimal(0))
+            to_date = sum((planned * elapsed[p.pk] for _, p, planned in lines), Decimal(0))
+            spent = budget * project.percent_complete / 100 * overrun
+            for category, period, planned in lines:
+                share = planned * elapsed[period.pk] / to_date if to_date else Decimal(0)
+                actual = (spent * share).quantize(Decimal("0.01"))
+                expected = (planned * overrun).quantize(Decimal("0.01"))
+                forecast = actual if elapsed[period.pk] == 1 else max(actual, expected)
+                objs.append(
+                    pf.BudgetLineFactory.build(
+                        project=project,
+                        period=period,
+                        category=category,
+                        planned=planned,
+                        actual=actual,
+                        forecast=forecast,
                     )
+                )
         self._insert(pf.BudgetLine, objs)
 
     def _allocations(self, projects: list[Project], engineers: list[Person]) -> None:
         rng = self.rng
-        objs = [
-            pf.AllocationFactory.build(
-                person=person,
-                project=project,
-                role=rng.choice(["Tech lead", "Backend", "Frontend", "SRE", "Data", "QA"]),
-                percent=rng.choice([20, 30, 50, 50, 80, 100]),
-                start_date=project.baseline_start,
-                end_date=max(project.baseline_end, project.forecast_end),
-            )
-            for project in projects
-            for person in rng.sample(engineers, 2)
-        ]
+        load: dict[int, int] = {}  # a person's allocations, whatever their dates
+        objs = []
+        for project in projects:
+            chosen: set[int] = set()
+            for _ in range(2):
+                percent = rng.choice([20, 30, 50, 50, 80, 100])
+                # Staffing respects people's time, except now and then (over-allocation is real).
+                overbook = rng.random() < 0.03
+                for _ in range(25):
+                    person = rng.choice(engineers)
+                    if person.pk not in chosen and (
+                        overbook or load.get(person.pk, 0) + percent <= 100
+                    ):
+                        break
+                chosen.add(person.pk)
+                load[person.pk] = load.get(person.pk, 0) + percent
+                objs.append(
+                    pf.AllocationFactory.build(
+                        person=person,
+                        project=project,
+                        role=rng.choice(["Tech lead", "Backend", "Frontend", "SRE", "Data", "QA"]),
+                        percent=percent,
+                        start_date=project.baseline_start,
+                        end_date=max(project.baseline_end, project.forecast_end),
+                    )
+                )
         self._insert(pf.Allocation, objs)
 
     def _rag_for(self, slip: int, watermelon: bool) -> str:
@@ -761,8 +830,10 @@ class DemoBuilder:
                         category=category,
                         inherent_probability=probability,
                         inherent_impact=impact,
-                        residual_probability=max(1, probability - rng.randint(0, 2)),
-                        residual_impact=max(1, impact - rng.randint(0, 1)),
+                        residual_probability=max(
+                            1, probability - rng.randint(1 if probability * impact >= 15 else 0, 2)
+                        ),
+                        residual_impact=max(1, impact - rng.randint(0, 2)),
                         cost_impact=Decimal(rng.randrange(5_000, 500_000, 2_500)),
                         schedule_impact_days=rng.choice([0, 5, 10, 20, 40]),
                         owner=project.lead if rng.random() < 0.92 else None,

@@ -229,3 +229,14 @@ RISKS = {
         ),
     ],
 }
+
+
+#: Why a TPM reports another RAG than the computed one (kept on the demo's latest reports).
+VARIANCE_REASONS = [
+    "A recovery plan is agreed with the partner team; the slip is absorbed before launch.",
+    "The overrun is a timing difference: vendor invoices were pulled into this quarter.",
+    "The blocking dependency is escalated and a commitment is expected this week.",
+    "The over-allocation ends when the data migration finishes next sprint.",
+    "Actuals for last month are not loaded yet; the real spend is on plan.",
+    "The late milestone is descoped to the next release with the sponsor's agreement.",
+]
