@@ -89,7 +89,7 @@ def heat_map(risks: QuerySet[Risk]) -> HeatMap:
     )
 
 
-def _emv(side: str) -> Case:
+def emv_sql(side: str) -> Case:
     """EMV in SQL: the probability level's likelihood × cost impact."""
     return Case(
         *(
@@ -132,8 +132,8 @@ def figures(risks: QuerySet[Risk], today: dt.date) -> Figures:
     bands = {f"band_{band.value}": Count("pk", filter=_in_band(band)) for band in scoring.Band}
     row = open_risks.aggregate(
         open=Count("pk"),
-        emv=Coalesce(Sum(_emv("residual")), zero),
-        inherent_emv=Coalesce(Sum(_emv("inherent")), zero),
+        emv=Coalesce(Sum(emv_sql("residual")), zero),
+        inherent_emv=Coalesce(Sum(emv_sql("inherent")), zero),
         inherent_exposure=_exposure("inherent"),
         residual_exposure=_exposure("residual"),
         stale=Count("pk", filter=Q(next_review_date__lt=today)),

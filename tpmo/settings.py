@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tpmo",
     "programs",
     "risks",
+    "review",
 ]
 
 MIDDLEWARE = [

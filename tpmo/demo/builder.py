@@ -66,6 +66,9 @@ DEMO_USERS = {
 }
 
 
+SNAPSHOT_WEEKS = 26
+
+
 def days(n: float) -> dt.timedelta:
     return dt.timedelta(days=round(n))
 
@@ -174,8 +177,18 @@ class DemoBuilder:
         self._use_stream("health")
         self._record_computed_health(Program.objects.order_by("pk"))
         self._record_computed_health(Project.objects.order_by("pk"))
+        self._snapshots()
         ensure_demo_users(director=core.people["directors"][0], tpm=core.people["tpms"][0])
         return self.counts
+
+    def _snapshots(self) -> None:
+        """Six months of weekly portfolio snapshots, so that the KPI trends show at once."""
+        from review.snapshots import take_snapshot, weekly_dates
+
+        dates = weekly_dates(self.as_of, SNAPSHOT_WEEKS)
+        for day in dates:
+            take_snapshot(day)
+        self._count("weekly snapshots", len(dates))
 
     def _record_computed_health(self, scopes: models.QuerySet[Any]) -> None:
         """Keep on each latest status report the health the data gives at the demo date, and a
@@ -376,12 +389,18 @@ class DemoBuilder:
         )
         return programs
 
+    def _calm(self, program_id: int) -> bool:
+        """About a third of the programs run smoothly: no slips, partners committed with slack,
+        risks mitigated to medium, spend on plan (the same answer in every stage)."""
+        return random.Random(f"{self.seed}:calm:{program_id}").random() < 0.35
+
     def _projects(self, programs: list[Program], leads: list[Person]) -> list[Project]:
         rng = self.rng
         objs = []
         for program in programs:
             # Some programs are in trouble: their projects slip more.
             trouble = rng.random() < 0.2
+            calm = self._calm(program.pk)
             span = (program.end_date - program.start_date).days
             for number in range(1, self.scale.projects_per_program + 1):
                 baseline_start = program.start_date + days(rng.randint(0, span // 3))
@@ -390,7 +409,11 @@ class DemoBuilder:
                 )
                 slip = rng.choices(
                     [0, rng.randint(1, 10), rng.randint(11, 60), -rng.randint(1, 10)],
-                    weights=[30, 25, 40, 5] if trouble else [62, 31, 1, 6],
+                    weights=[90, 0, 0, 10]
+                    if calm
+                    else [30, 25, 40, 5]
+                    if trouble
+                    else [62, 31, 1, 6],
                 )[0]
                 forecast_end = max(baseline_start, baseline_end + days(slip))
                 status, actual_start, actual_end, percent = self._project_progress(
@@ -444,7 +467,8 @@ class DemoBuilder:
             for index, name in enumerate(names):
                 share = (index + 1) / len(names)
                 baseline = project.baseline_start + days(length * share)
-                forecast = baseline + days(slip_total * share + rng.choice([0, 0, 0, 2, 5]))
+                noise = 0 if self._calm(project.program_id) else rng.choice([0, 0, 0, 0, 0, 2, 5])
+                forecast = baseline + days(slip_total * share + noise)
                 if project.status == pc.ProjectStatus.COMPLETED:
                     forecast = min(forecast, project.actual_end or forecast)
                 done = forecast <= as_of and project.status != pc.ProjectStatus.NOT_STARTED
@@ -476,7 +500,8 @@ class DemoBuilder:
     def _forecast_history(self, milestones: dict[int, list[Any]]) -> None:
         """Earlier forecasts of the open key milestones that slip, as history versions 16, 10
         and 4 weeks ago, so that the milestone trend shows slips as they happened (some of them
-        accelerating)."""
+        accelerating); and, for most milestones done late, the version that first recorded the
+        slip, days or weeks ahead of the baseline (forecast accuracy)."""
         rng, as_of = self.rng, self.as_of
         model = Milestone.history.model
         fields = [field.attname for field in model.tracked_fields]
@@ -484,25 +509,52 @@ class DemoBuilder:
         for project_milestones in milestones.values():
             for milestone in project_milestones:
                 slip = (milestone.forecast_date - milestone.baseline_date).days
-                if not milestone.is_key or slip <= 0 or milestone.status == pc.MilestoneStatus.DONE:
+                if slip <= 0:
+                    continue
+                if milestone.status == pc.MilestoneStatus.DONE:
+                    # Most late milestones had their slip recorded some weeks ahead (forecast
+                    # accuracy); the rest were found late on the day.
+                    if rng.random() < 0.6:
+                        ahead = rng.choice([3, 7, 14, 21, 35])
+                        rows.append(
+                            self._forecast_version(
+                                model, fields, milestone, milestone.forecast_date, ahead
+                            )
+                        )
+                    continue
+                if not milestone.is_key:
                     continue
                 shares = rng.choice([(0.0, 0.3, 0.7), (0.0, 0.15, 0.45), (0.2, 0.4, 0.6)])
                 for weeks_ago, share in zip((16, 10, 4), shares, strict=True):
-                    values = {name: getattr(milestone, name) for name in fields}
-                    values["forecast_date"] = milestone.baseline_date + days(slip * share)
-                    when = dt.datetime.combine(
-                        as_of - days(7 * weeks_ago), dt.time(9), tzinfo=dt.UTC
-                    )
+                    forecast = milestone.baseline_date + days(slip * share)
+                    when = as_of - days(7 * weeks_ago)
                     rows.append(
-                        model(
-                            history_date=when,
-                            history_type="~",
-                            history_change_reason="Forecast moved",
-                            **values,
+                        self._forecast_version(
+                            model,
+                            fields,
+                            milestone,
+                            forecast,
+                            (milestone.baseline_date - when).days,
                         )
                     )
         model.objects.bulk_create(rows, batch_size=INSERT_CHUNK)
         self._count("milestone forecast history rows", len(rows))
+
+    @staticmethod
+    def _forecast_version(
+        model: Any, fields: list[str], milestone: Milestone, forecast: dt.date, ahead: int
+    ) -> Any:
+        """A history version of ``milestone`` saying ``forecast``, dated ``ahead`` days before its
+        baseline date."""
+        values = {name: getattr(milestone, name) for name in fields}
+        values["forecast_date"] = forecast
+        if values["status"] == pc.MilestoneStatus.DONE:  # before it was done
+            values["actual_date"] = None
+            values["status"] = pc.MilestoneStatus.IN_PROGRESS
+        when = dt.datetime.combine(milestone.baseline_date - days(ahead), dt.time(9), tzinfo=dt.UTC)
+        return model(
+            history_date=when, history_type="~", history_change_reason="Forecast moved", **values
+        )
 
     def _dependencies(self, projects: list[Project], milestones: dict[int, list[Any]]) -> None:
         """Edges from an earlier project to a later one, mostly across programs (acyclic)."""
@@ -522,7 +574,8 @@ class DemoBuilder:
             seen.add(key)
             delivers = pred_ms.forecast_date if pred_ms else predecessor.forecast_end
             needed = succ_ms.baseline_date if succ_ms else successor.baseline_start
-            if rng.random() < 0.9:  # most needs were agreed with some slack; the rest are late
+            calm = self._calm(successor.program_id)
+            if calm or rng.random() < 0.9:  # most needs were agreed with slack; the rest are late
                 needed = max(needed, delivers + days(rng.choice([0, 7, 14, 30])))
             if pred_ms is not None and pred_ms.status == pc.MilestoneStatus.DONE:
                 status = pc.DependencyStatus.DELIVERED
@@ -534,7 +587,7 @@ class DemoBuilder:
                         pc.DependencyStatus.AT_RISK,
                         pc.DependencyStatus.BLOCKED,
                     ],
-                    weights=[6, 86, 7, 1],
+                    weights=[0, 1, 0, 0] if calm else [6, 86, 7, 1],
                 )[0]
                 if delivers > needed and status == pc.DependencyStatus.COMMITTED:
                     status = pc.DependencyStatus.AT_RISK
@@ -570,7 +623,20 @@ class DemoBuilder:
             # AC = EV × overrun, spread over the elapsed part of each period in proportion to plan.
             overrun = Decimal(
                 rng.choice(
-                    ["0.92", "0.95", "0.97", "1.00", "1.00", "1.00", "1.02", "1.04", "1.08", "1.25"]
+                    ["0.97", "1.00", "1.00", "1.02"]
+                    if self._calm(project.program_id)
+                    else [
+                        "0.92",
+                        "0.95",
+                        "0.97",
+                        "1.00",
+                        "1.00",
+                        "1.00",
+                        "1.02",
+                        "1.04",
+                        "1.08",
+                        "1.25",
+                    ]
                 )
             )
             quarter_budget = Decimal(rng.randrange(40_000, 400_000, 5_000))
@@ -813,6 +879,7 @@ class DemoBuilder:
         statuses = list(rc.RiskStatus)
         objs = []
         for project in projects:
+            calm = self._calm(project.program_id)
             for _ in range(self.scale.risks_per_project):
                 category, (title, cause, event, effect) = rng.choice(catalogue)
                 probability, impact = rng.randint(1, 5), rng.randint(1, 5)
@@ -830,10 +897,15 @@ class DemoBuilder:
                         category=category,
                         inherent_probability=probability,
                         inherent_impact=impact,
-                        residual_probability=max(
-                            1, probability - rng.randint(1 if probability * impact >= 15 else 0, 2)
+                        residual_probability=min(
+                            2 if calm else 5,
+                            max(
+                                1,
+                                probability
+                                - rng.randint(1 if probability * impact >= 15 else 0, 2),
+                            ),
                         ),
-                        residual_impact=max(1, impact - rng.randint(0, 2)),
+                        residual_impact=min(4 if calm else 5, max(1, impact - rng.randint(0, 2))),
                         cost_impact=Decimal(rng.randrange(5_000, 500_000, 2_500)),
                         schedule_impact_days=rng.choice([0, 5, 10, 20, 40]),
                         owner=project.lead if rng.random() < 0.92 else None,
