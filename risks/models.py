@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from programs.models import Milestone, Person
@@ -120,6 +121,9 @@ class Risk(BelongsToProgram):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk-detail", kwargs={"pk": self.pk})
 
     @property
     def inherent_score(self) -> int:

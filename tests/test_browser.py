@@ -43,7 +43,17 @@ PAGES = {
         "/portfolio/finance/",
         "/import/actuals/",
     ],
-    Role.DIRECTOR: ["/", "/portfolio/timeline/", "/portfolio/dependencies/", "/portfolio/finance/"],
+    Role.DIRECTOR: [
+        "/",
+        "/portfolio/",
+        "/portfolio/kpis/",
+        "/portfolio/changes/",
+        "/portfolio/people/",
+        "/portfolio/objectives/",
+        "/portfolio/timeline/",
+        "/portfolio/dependencies/",
+        "/portfolio/finance/",
+    ],
     Role.TPM: [
         "/",
         "/projects/PAY-01/",
@@ -146,9 +156,12 @@ def test_a_tpms_week_in_the_browser(demo, browser, live_server):
     page.goto(f"{live_server.url}/programs/PAY/status/new/")
     page.fill("#id_report_date", "2026-06-02")
     page.fill("#id_summary", "Browser-tested status.")
+    page.select_option("#id_overall", "green")
+    page.fill("#id_variance_reason", "The partner confirmed the fix ships Monday.")
     page.click("button:has-text('Publish')")
     page.wait_for_url(f"{live_server.url}/programs/PAY/")
     assert "Browser-tested status." in page.inner_text(".report-current")
+    assert "The partner confirmed the fix ships Monday." in page.inner_text(".report-current")
 
     # A dependency that would close a cycle is refused, naming it.
     page.goto(f"{live_server.url}/dependencies/new/?successor=PAY-02")
@@ -160,4 +173,42 @@ def test_a_tpms_week_in_the_browser(demo, browser, live_server):
     page.click("button:has-text('Save')")
     page.wait_for_load_state()
     assert "would close a cycle" in page.inner_text(".form-errors")
+    assert page.problems == []
+
+
+def test_a_directors_review_in_the_browser(demo, browser, live_server):
+    from django.utils import timezone
+
+    from review.snapshots import take_snapshot
+
+    take_snapshot(timezone.localdate())  # the demo is as of 1 June 2026; trends end today
+    page = _page(browser, live_server, "director")
+
+    page.click("nav.site-nav >> text=Portfolio")
+    page.wait_for_url(f"{live_server.url}/portfolio/")
+    assert "Watermelons" in page.inner_text("#melon-title")
+    assert "CDP" in page.inner_text("section[aria-labelledby=melon-title]")
+
+    page.click("nav.sub-nav >> text=KPIs")
+    page.wait_for_url(f"{live_server.url}/portfolio/kpis/")
+    assert page.locator(".kpi").count() == 12
+    charted = page.eval_on_selector_all(
+        ".kpi:has(svg.line-chart) h2", "headings => headings.map(h => h.id)"
+    )
+    # The demo's events end on 1 June 2026, so today's window counts none: only the KPIs that
+    # stand at a date (money, risks, health, reporting due) have a value to chart.
+    assert sorted(charted) == [
+        "kpi-budget_adherence",
+        "kpi-cpi",
+        "kpi-red_share",
+        "kpi-report_timeliness",
+        "kpi-risk_emv",
+        "kpi-risk_score",
+        "kpi-spi",
+    ]
+
+    page.select_option("#id_objective", label=page.inner_text("#id_objective option:nth-child(2)"))
+    page.click("button:has-text('Show')")
+    page.wait_for_url("**objective=**")
+    assert page.locator(".kpi").count() == 12
     assert page.problems == []

@@ -17,6 +17,7 @@ urlpatterns = [
     path("portfolio/timeline/", program_views.portfolio_timeline, name="portfolio-timeline"),
     path("", include("programs.urls")),
     path("", include("risks.urls")),
+    path("", include("review.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

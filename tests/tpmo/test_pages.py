@@ -103,6 +103,19 @@ MATRIX = {
         lambda p: reverse("portfolio-finance"),
         {ANON: 302, A: 200, D: 200, T: 403, V: 403, N: 403},
     ),
+    **{
+        name: (
+            lambda p, name=name: reverse(name),
+            {ANON: 302, A: 200, D: 200, T: 403, V: 403, N: 403},
+        )
+        for name in (
+            "portfolio-review",
+            "portfolio-kpis",
+            "portfolio-changes",
+            "portfolio-people",
+            "portfolio-objectives",
+        )
+    },
     "import-actuals": (
         lambda p: reverse("import-actuals"),
         {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},

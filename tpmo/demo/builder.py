@@ -122,6 +122,7 @@ class DemoBuilder:
         self.as_of = as_of
         self.history = history
         self.counts: dict[str, int] = {}
+        self._codes: dict[int, str] | None = None  # program id → code, read once programs exist
         self._use_stream("core")
         factory.random.reseed_random(seed)
 
@@ -392,14 +393,22 @@ class DemoBuilder:
     def _calm(self, program_id: int) -> bool:
         """About a third of the programs run smoothly: no slips, partners committed with slack,
         risks mitigated to medium, spend on plan (the same answer in every stage)."""
+        code = self._program_codes().get(program_id, "")
+        if code in catalog.CALM_PROGRAMS or code in catalog.TROUBLED_PROGRAMS:
+            return code in catalog.CALM_PROGRAMS
         return random.Random(f"{self.seed}:calm:{program_id}").random() < 0.35
+
+    def _program_codes(self) -> dict[int, str]:
+        if self._codes is None:
+            self._codes = dict(Program.objects.values_list("pk", "code"))
+        return self._codes
 
     def _projects(self, programs: list[Program], leads: list[Person]) -> list[Project]:
         rng = self.rng
         objs = []
         for program in programs:
             # Some programs are in trouble: their projects slip more.
-            trouble = rng.random() < 0.2
+            trouble = rng.random() < 0.2 or program.code in catalog.TROUBLED_PROGRAMS
             calm = self._calm(program.pk)
             span = (program.end_date - program.start_date).days
             for number in range(1, self.scale.projects_per_program + 1):
@@ -498,8 +507,8 @@ class DemoBuilder:
         return by_project
 
     def _forecast_history(self, milestones: dict[int, list[Any]]) -> None:
-        """Earlier forecasts of the open key milestones that slip, as history versions 16, 10
-        and 4 weeks ago, so that the milestone trend shows slips as they happened (some of them
+        """Earlier forecasts of the open key milestones that slip, as history versions 12, 6
+        and 1 week ago, so that the milestone trend shows slips as they happened (some of them
         accelerating); and, for most milestones done late, the version that first recorded the
         slip, days or weeks ahead of the baseline (forecast accuracy)."""
         rng, as_of = self.rng, self.as_of
@@ -525,7 +534,7 @@ class DemoBuilder:
                 if not milestone.is_key:
                     continue
                 shares = rng.choice([(0.0, 0.3, 0.7), (0.0, 0.15, 0.45), (0.2, 0.4, 0.6)])
-                for weeks_ago, share in zip((16, 10, 4), shares, strict=True):
+                for weeks_ago, share in zip((12, 6, 1), shares, strict=True):
                     forecast = milestone.baseline_date + days(slip * share)
                     when = as_of - days(7 * weeks_ago)
                     rows.append(
@@ -607,7 +616,14 @@ class DemoBuilder:
                     owner=successor.lead,
                 )
             )
-        self._insert(pf.Dependency, objs)
+        created = self._insert(pf.Dependency, objs)
+        # Agreed over the past months; a few in the last fortnight ("new since the last review").
+        for dependency in created:
+            age = rng.randint(0, 13) if rng.random() < 0.05 else rng.randint(14, 300)
+            dependency.created_at = dt.datetime.combine(
+                self.as_of - days(age), dt.time(10), tzinfo=dt.UTC
+            )
+        pf.Dependency.objects.bulk_update(created, ["created_at"], batch_size=INSERT_CHUNK)
 
     def _budget_lines(self, projects: list[Project], periods: list[Any]) -> None:
         rng, as_of = self.rng, self.as_of
@@ -738,7 +754,9 @@ class DemoBuilder:
         }
         latest_monday = as_of - days(as_of.weekday())
         for program in programs:
-            watermelon = rng.random() < 0.15
+            watermelon = (
+                rng.random() < 0.15 or program.code in catalog.WATERMELON_PROGRAMS
+            ) and not self._calm(program.pk)
             for week in range(WEEKS_OF_HISTORY):
                 report_date = latest_monday - days(7 * week)
                 if report_date < program.start_date:

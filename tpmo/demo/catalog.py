@@ -56,6 +56,13 @@ NAMED_PROGRAMS = [
     ("CDP", "Customer data platform", ["DATA"]),
 ]
 
+#: How the named programs run, so that the small demo always shows each kind: calm ones (no
+#: slips, partners committed, risks mitigated, spend on plan), troubled ones (their projects slip
+#: more), and a watermelon (reported Green whatever the data says).
+CALM_PROGRAMS = {"PAY", "CLD", "AIS"}
+TROUBLED_PROGRAMS = {"CDP", "EUX"}
+WATERMELON_PROGRAMS = {"CDP"}
+
 #: For larger portfolios: program names are a domain and an initiative.
 DOMAINS = [
     ("PAY", "Payments"),

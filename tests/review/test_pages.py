@@ -1,0 +1,208 @@
+"""The director pages end to end: what each shows on the worked portfolio, filters, bad input,
+the printed pack, and query counts that do not grow with the portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programs import factories as pf
+from programs.models import StatusReport
+from review.snapshots import take_snapshot
+from tests.conftest import grow_portfolio
+from tpmo.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def director(client, make_user):
+    client.force_login(make_user(Role.DIRECTOR))
+    return client
+
+
+def test_the_review_puts_the_watermelon_first_with_its_reasons_and_the_tpm_reason(director, worked):
+    report = StatusReport.objects.get(program=worked["pay"], report_date=dt.date(2026, 6, 29))
+    report.variance_reason = "Finance confirmed the overrun is a timing difference."
+    report.save()
+
+    response = director.get(reverse("portfolio-review"))
+
+    review = response.context["review"]
+    assert [melon.figures.program.code for melon in review.watermelons] == ["PAY"]
+    assert review.watermelons[0].why == "Finance confirmed the overrun is a timing difference."
+    assert review.matrix[0] == ("Green", [0, 0, 1], 1)  # reported Green, computed Red
+    assert [item.program.code for item in review.off_track] == ["PAY"]
+    body = response.content.decode()
+    assert "Finance confirmed the overrun is a timing difference." in body
+    assert "CPI 0.89 (&lt; 0.90)" in body
+
+
+def test_filters_scope_every_figure(director, worked):
+    other = pf.ProgramFactory(code="CHK")
+    pf.StatusReportFactory(program=other, report_date=timezone.localdate())
+
+    everything = director.get(reverse("portfolio-review")).context["review"]
+    aligned = director.get(
+        reverse("portfolio-review"), {"objective": worked["objective"].pk}
+    ).context["review"]
+
+    assert everything.in_flight == 2
+    assert aligned.in_flight == 1
+    assert [item.program.code for item in aligned.figures] == ["PAY"]
+
+
+def test_the_review_prints_as_a_pack_with_date_and_filters(director, worked):
+    body = director.get(
+        reverse("portfolio-review"), {"objective": worked["objective"].pk}
+    ).content.decode()
+
+    assert '<p class="print-only print-meta">As of ' in body
+    assert f"Objective: {worked['objective']}" in body
+    assert body.count('class="card pack-section"') >= 4
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"program": "NOPE"}, "program", "Select a valid choice."),
+        ({"objective": "x"}, "objective", "Select a valid choice."),
+        ({"period": "9999"}, "period", "Select a valid choice."),
+    ],
+)
+def test_bad_filters_get_a_message_next_to_the_field(director, worked, query, field, message):
+    response = director.get(reverse("portfolio-kpis"), query)
+
+    assert response.status_code == 200
+    form = response.context["filters"].form if field != "period" else response.context["period"]
+    assert message in form.errors[field][0]
+
+
+def test_kpis_show_definitions_values_and_trends(director, worked, settings):
+    settings.TPMO_KPI = {"window_days": 30}
+    take_snapshot(timezone.localdate() - dt.timedelta(days=7))
+    take_snapshot(timezone.localdate())
+
+    response = director.get(reverse("portfolio-kpis"), {"period": 364})
+
+    page = response.context["page"]
+    rows = {row.kpi.key: row for row in page.rows}
+    assert page.snapshots == 2
+    assert rows["on_time_milestones"].value is not None
+    assert rows["risk_score"].chart.series[0].values == (22, 22)  # R1 16 + R4 6, open today
+    body = response.content.decode()
+    assert "weeks with a report ÷ weeks expected × 100" in body
+    assert "Team throughput" in body
+
+
+def test_changes_since_a_date(director, worked):
+    milestone = pf.MilestoneFactory(
+        project=worked["pay"].projects.first(),
+        name="Cutover",
+        baseline_date=dt.date(2026, 12, 1),
+        forecast_date=dt.date(2026, 12, 1),
+    )
+    milestone._history_date = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    milestone.save()
+    milestone.forecast_date = dt.date(2026, 12, 11)
+    milestone._history_date = dt.datetime(2026, 6, 20, tzinfo=dt.UTC)
+    milestone.save()
+
+    response = director.get(reverse("portfolio-changes"), {"since": "2026-06-10"})
+
+    changes = response.context["changes"]
+    assert [(s.milestone.name, s.before, s.after, s.days) for s in changes.slips.rows] == [
+        ("Cutover", dt.date(2026, 12, 1), dt.date(2026, 12, 11), 10)
+    ]
+    assert changes.completions.count == 4  # done 10, 20, 25 June (PAY) and 15 June (OLD)
+    assert [risk.closed_on for risk in changes.closed_risks.rows] == [
+        dt.date(2026, 7, 10),
+        dt.date(2026, 6, 15),
+    ]
+    assert changes.snapshot_date is None
+    assert "No snapshot exists on or before that date" in response.content.decode()
+
+
+def test_changes_compare_health_and_money_with_the_snapshot(director, worked):
+    take_snapshot(dt.date(2026, 6, 30))
+    report = StatusReport.objects.get(program=worked["pay"], report_date=dt.date(2026, 6, 29))
+    report.overall = "red"
+    report.save()
+    line = worked["quarter"].budget_lines.get(project__code="PAY-03")
+    line.forecast = 150
+    line.save()
+
+    changes = director.get(reverse("portfolio-changes"), {"since": "2026-07-01"}).context["changes"]
+
+    assert changes.snapshot_date == dt.date(2026, 6, 30)
+    assert [(c.program.code, c.reported_before, c.reported_now) for c in changes.health] == [
+        ("PAY", "green", "red")
+    ]
+    assert [(m.program.code, m.deltas) for m in changes.budget] == [("PAY", (0, 0, 30))]
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2999-01-01", "1066-10-14"])
+def test_a_bad_since_date_is_refused_next_to_the_field(director, worked, since):
+    response = director.get(reverse("portfolio-changes"), {"since": since})
+
+    assert response.status_code == 200
+    assert response.context["chooser"].errors["since"]
+    assert response.context["changes"].since == timezone.localdate() - dt.timedelta(days=7)
+
+
+def test_people_flags_over_allocation(director, worked):
+    today = timezone.localdate()
+    busy = pf.PersonFactory(name="Busy Bee", team="Platform")
+    project = worked["pay"].projects.first()
+    for percent in (60, 70):
+        pf.AllocationFactory(
+            person=busy,
+            project=project,
+            percent=percent,
+            start_date=today - dt.timedelta(days=60),
+            end_date=today + dt.timedelta(days=60),
+        )
+
+    response = director.get(reverse("portfolio-people"), {"over": "1"})
+
+    loads = response.context["page"].object_list
+    assert [(load.person.name, load.peak) for load in loads] == [("Busy Bee", 130)]
+    assert loads[0].weeks == [130] * 13
+    tpms = {load.person: load for load in response.context["tpms"]}
+    assert (tpms[worked["pay"].tpm].programs, tpms[worked["pay"].tpm].projects) == (1, 5)
+    assert "(over-allocated)" in response.content.decode()
+
+
+def test_objectives_show_alignment_and_flag_the_unaligned(director, worked):
+    alignment = director.get(reverse("portfolio-objectives")).context["alignment"]
+
+    row = next(row for row in alignment.rows if row.objective == worked["objective"])
+    assert [item.program.code for item in row.programs] == ["PAY"]
+    assert (row.money.bac, row.health_counts) == (200, [0, 0, 1])
+    assert [item.program.code for item in alignment.unaligned] == ["OLD"]
+
+
+PAGES = {
+    "portfolio-review": 28,
+    "portfolio-kpis": 25,
+    "portfolio-changes": 34,
+    "portfolio-people": 12,
+    "portfolio-objectives": 25,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_director_pages_issue_the_same_queries_at_10x(director, django_assert_num_queries, name):
+    grow_portfolio(1, objectives=[pf.ObjectiveFactory()])
+    take_snapshot(timezone.localdate())
+    with django_assert_num_queries(PAGES[name]):
+        small = director.get(reverse(name))
+    grow_portfolio(9)
+    take_snapshot(timezone.localdate())
+    with django_assert_num_queries(PAGES[name]):
+        large = director.get(reverse(name))
+
+    assert small.status_code == large.status_code == 200
