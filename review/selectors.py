@@ -57,10 +57,12 @@ class Slip:
         return (self.after - self.before).days
 
 
-def slips_since(milestones: QuerySet[Milestone], since: dt.date) -> list[Slip]:
-    """Milestones of ``milestones`` changed since the start of ``since`` whose forecast is later
-    now than it was then (read from their history; a milestone created since has no "then"),
-    largest slip first. Two queries."""
+def slips_since(
+    milestones: QuerySet[Milestone], since: dt.date, *, limit: int = LIST_LIMIT
+) -> tuple[list[Slip], int]:
+    """The ``limit`` largest slips, and how many there are: milestones of ``milestones`` changed
+    since the start of ``since`` whose forecast is later now than it was then (read from their
+    history; a milestone created since has no "then"). Three queries."""
     history = Milestone.history.model.objects
     cutoff = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
     changed = history.filter(
@@ -74,18 +76,28 @@ def slips_since(milestones: QuerySet[Milestone], since: dt.date) -> list[Slip]:
         .values("last")
     )
     before = dict(history.filter(history_id__in=latest_before).values_list("id", "forecast_date"))
-    slips = [
-        Slip(milestone, before[milestone.pk], milestone.forecast_date)
-        for milestone in milestones.filter(pk__in=changed).select_related(
-            "project__program", "owner"
-        )
-        if milestone.pk in before and milestone.forecast_date > before[milestone.pk]
-    ]
-    slips.sort(key=lambda slip: (-slip.days, slip.milestone.forecast_date, slip.milestone.pk))
-    return slips
+    moved = sorted(
+        (
+            ((forecast - before[pk]).days, forecast, pk)
+            for pk, forecast in milestones.filter(pk__in=changed).values_list("pk", "forecast_date")
+            if pk in before and forecast > before[pk]
+        ),
+        key=lambda move: (-move[0], move[1], move[2]),
+    )
+    shown = [pk for _, _, pk in moved[:limit]]
+    objects = Milestone.objects.select_related("project__program", "owner").in_bulk(shown)
+    return [Slip(objects[pk], before[pk], objects[pk].forecast_date) for pk in shown], len(moved)
 
 
 # -- the review -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The first ``LIST_LIMIT`` rows of a change, and how many there are in all."""
+
+    rows: list[Any]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,7 @@ class Review:
     watermelons: list[Watermelon]
     off_track: list[ProgramFigures]
     due: list[Milestone]
-    slipped: list[Slip]
+    slipped: Listed
     top_risks: list[Risk]
     money: evm.EarnedValue
     forecast: Decimal
@@ -174,7 +186,9 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         .select_related("project__program", "owner")
         .order_by("forecast_date", "pk")[:LIST_LIMIT]
     )
-    slipped = slips_since(milestones.filter(is_key=True), today - dt.timedelta(days=days))
+    slipped, slipped_count = slips_since(
+        milestones.filter(is_key=True), today - dt.timedelta(days=days)
+    )
     top_risks = list(
         Risk.objects.open()
         .filter(program__in=programs)
@@ -213,7 +227,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         watermelons=[Watermelon(item, why.get(item.program.pk, "")) for item in melons],
         off_track=off_track,
         due=due,
-        slipped=slipped[:LIST_LIMIT],
+        slipped=Listed(slipped, slipped_count),
         top_risks=top_risks,
         money=earned_value(summed),
         forecast=summed["forecast"],
@@ -382,14 +396,6 @@ class BudgetMove:
 
 
 @dataclass(frozen=True)
-class Listed:
-    """The first ``LIST_LIMIT`` rows of a change, and how many there are in all."""
-
-    rows: list[Any]
-    count: int
-
-
-@dataclass(frozen=True)
 class Changes:
     since: dt.date
     today: dt.date
@@ -452,7 +458,7 @@ def changes_since(programs: QuerySet[Program], *, since: dt.date, today: dt.date
     budget.sort(key=lambda move: (-abs(move.delta(move.forecast)), move.program.code))
     risks = Risk.objects.filter(program__in=programs).select_related("program", "owner")
     milestones = Milestone.objects.filter(project__program__in=programs)
-    slips = slips_since(milestones, since)
+    slips, slip_count = slips_since(milestones, since)
     return Changes(
         since=since,
         today=today,
@@ -460,7 +466,7 @@ def changes_since(programs: QuerySet[Program], *, since: dt.date, today: dt.date
         health=health,
         new_risks=_listed(risks.filter(identified_on__gte=since).order_by("-identified_on", "pk")),
         closed_risks=_listed(risks.filter(closed_on__gte=since).order_by("-closed_on", "pk")),
-        slips=Listed(slips[:LIST_LIMIT], len(slips)),
+        slips=Listed(slips, slip_count),
         completions=_listed(
             milestones.filter(actual_date__range=(since, today))
             .select_related("project__program", "owner")

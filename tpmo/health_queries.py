@@ -79,7 +79,8 @@ def _over_allocated(
     ids: list[int], scope: str, today: date, above: int
 ) -> dict[int, list[tuple[str, int]]]:
     """Per scope id, the people working on it whose allocations today add up above ``above``%
-    (one query: each of today's allocations in scope with its person's total load today)."""
+    (one query: today's allocations in scope of the people loaded above the limit — a grouped
+    subquery the database computes once — each with its person's total load today)."""
     today_q = Q(start_date__lte=today, end_date__gte=today)
     load = (
         Allocation.objects.filter(today_q, person_id=OuterRef("person_id"))
@@ -88,11 +89,18 @@ def _over_allocated(
         .annotate(total=Sum("percent"))
         .values("total")
     )
+    crowded = (
+        Allocation.objects.filter(today_q)
+        .order_by()
+        .values("person_id")
+        .annotate(total=Sum("percent"))
+        .filter(total__gt=above)
+        .values("person_id")
+    )
     found: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for scope_id, name, total in (
-        Allocation.objects.filter(today_q, **{f"{scope}__in": ids})
+        Allocation.objects.filter(today_q, person_id__in=crowded, **{f"{scope}__in": ids})
         .annotate(load=Subquery(load))
-        .filter(load__gt=above)
         .values_list(scope, "person__name", "load")
     ):
         found[scope_id].add((name, total))

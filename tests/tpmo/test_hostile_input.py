@@ -36,6 +36,11 @@ LISTS = {
     "issue-list": ["program", "severity", "status", "from_risk"],
     "decision-list": ["program", "status"],
     "assumption-list": ["program", "status"],
+    "portfolio-review": ["objective", "director", "tpm", "program", "period"],
+    "portfolio-kpis": ["objective", "director", "tpm", "program", "period"],
+    "portfolio-changes": ["objective", "director", "tpm", "program", "since"],
+    "portfolio-people": ["objective", "director", "tpm", "program", "team", "over"],
+    "portfolio-objectives": ["objective", "director", "tpm", "program"],
 }
 
 

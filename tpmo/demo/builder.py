@@ -52,7 +52,15 @@ SCALES = {
     "small": Scale(8, 5, 6, 3, 0.8, 2),
     "medium": Scale(200, 10, 10, 5, 1.5, 4),
     "large": Scale(
-        1000, 20, 10, 5, 3.0, 13, budget_categories=1, projects_per_lead=10, projects_per_engineer=4
+        1000,
+        20,
+        10,
+        5,
+        3.0,
+        13,
+        budget_categories=1,
+        projects_per_lead=10,
+        projects_per_engineer=0.9,
     ),
 }
 
@@ -104,13 +112,13 @@ class Core:
         )
 
 
-#: After the core, two phases of two stages each. The stages of a phase touch different tables,
-#: so they may run side by side: the second of each pair in another process, reading the core
+#: After the core, three phases of two stages each. The stages of a phase touch different tables
+#: (or, for the snapshots, different dates), so they may run side by side: the second of each pair in another process, reading the core
 #: back (``Core.load``). Each stage draws from its own random stream, so the portfolio is the
 #: same either way.
-PHASES = (("milestones", "raid"), ("dependencies", "status"))
+PHASES = (("milestones", "raid"), ("dependencies", "status"), ("health", "snapshots"))
 #: Stages run in the second process, and whether they need the milestones loaded.
-CHILD_STAGES = {"raid": False, "status": True}
+CHILD_STAGES = {"raid": False, "status": True, "snapshots": False}
 
 
 class DemoBuilder:
@@ -175,18 +183,15 @@ class DemoBuilder:
             for here, there in PHASES:
                 self.build_stage(here, core)
                 self.build_stage(there, Core.load(milestones=CHILD_STAGES[there]))
-        self._use_stream("health")
-        self._record_computed_health(Program.objects.order_by("pk"))
-        self._record_computed_health(Project.objects.order_by("pk"))
-        self._snapshots()
         ensure_demo_users(director=core.people["directors"][0], tpm=core.people["tpms"][0])
         return self.counts
 
-    def _snapshots(self) -> None:
-        """Six months of weekly portfolio snapshots, so that the KPI trends show at once."""
+    def _snapshots(self, *, odd: bool) -> None:
+        """Six months of weekly portfolio snapshots, so that the KPI trends show at once: every
+        other week (``odd`` says which half; the other stage takes the rest)."""
         from review.snapshots import take_snapshot, weekly_dates
 
-        dates = weekly_dates(self.as_of, SNAPSHOT_WEEKS)
+        dates = weekly_dates(self.as_of, SNAPSHOT_WEEKS)[int(odd) :: 2]
         for day in dates:
             take_snapshot(day)
         self._count("weekly snapshots", len(dates))
@@ -252,6 +257,12 @@ class DemoBuilder:
         elif stage == "status":
             self._status_reports(core.programs, core.projects)
             self._link_risks_to_milestones(core.milestones)
+        elif stage == "health":
+            self._record_computed_health(Program.objects.order_by("pk"))
+            self._record_computed_health(Project.objects.order_by("pk"))
+            self._snapshots(odd=True)
+        elif stage == "snapshots":
+            self._snapshots(odd=False)
         else:
             raise ValueError(f"unknown stage {stage!r}")
 
