@@ -113,9 +113,9 @@ class Core:
 
 
 #: After the core, three phases of two stages each. The stages of a phase touch different tables
-#: (or, for the snapshots, different dates), so they may run side by side: the second of each pair in another process, reading the core
-#: back (``Core.load``). Each stage draws from its own random stream, so the portfolio is the
-#: same either way.
+#: (or, for the snapshots, different dates), so they may run side by side: the second of each
+#: pair in another process, reading the core back (``Core.load``). Each stage draws from its own
+#: random stream, so the portfolio is the same either way.
 PHASES = (("milestones", "raid"), ("dependencies", "status"), ("health", "snapshots"))
 #: Stages run in the second process, and whether they need the milestones loaded.
 CHILD_STAGES = {"raid": False, "status": True, "snapshots": False}
