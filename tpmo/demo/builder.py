@@ -629,12 +629,16 @@ class DemoBuilder:
             )
         created = self._insert(pf.Dependency, objs)
         # Agreed over the past months; a few in the last fortnight ("new since the last review").
+        by_age: dict[int, list[int]] = {}
         for dependency in created:
             age = rng.randint(0, 13) if rng.random() < 0.05 else rng.randint(14, 300)
-            dependency.created_at = dt.datetime.combine(
-                self.as_of - days(age), dt.time(10), tzinfo=dt.UTC
-            )
-        pf.Dependency.objects.bulk_update(created, ["created_at"], batch_size=INSERT_CHUNK)
+            by_age.setdefault(age, []).append(dependency.pk)
+        for age, ids in by_age.items():
+            when = dt.datetime.combine(self.as_of - days(age), dt.time(10), tzinfo=dt.UTC)
+            for start in range(0, len(ids), INSERT_CHUNK):
+                pf.Dependency.objects.filter(pk__in=ids[start : start + INSERT_CHUNK]).update(
+                    created_at=when
+                )
 
     def _budget_lines(self, projects: list[Project], periods: list[Any]) -> None:
         rng, as_of = self.rng, self.as_of
