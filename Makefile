@@ -21,7 +21,7 @@ FIND_PYTHON := for c in "$$PYTHON" "$$(pyenv which python 2>/dev/null)" \
 	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help venv run serve test lint check migrate seed clean
+.PHONY: help venv run serve test lint check migrate seed clean bench loadtest
 
 help:
 	@echo "make run    set up everything, load the demo portfolio, serve on http://$(HOST):$(PORT)"
@@ -66,6 +66,16 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest
+
+DB ?= sqlite
+BENCH_SCALE ?= $(if $(filter command line,$(origin SCALE)),$(SCALE),medium)
+
+bench: $(STAMP)
+	DEBUG=1 $(PY) manage.py bench --scale $(BENCH_SCALE) --db $(DB)
+
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null || { echo "error: the load test needs wrk (apt-get install wrk)" >&2; exit 1; }
+	DEBUG=1 $(PY) manage.py loadtest --scale $(BENCH_SCALE) --db $(DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles

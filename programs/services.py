@@ -6,6 +6,8 @@ naming the user who did it (simple-history's ``_history_user``).
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +33,8 @@ from programs.models import (
 )
 from tpmo.health import Health
 from tpmo.history import save_with_history
+
+logger = logging.getLogger(__name__)
 
 
 def dependency_create(*, by: Any, **fields: Any) -> Dependency:
@@ -102,6 +106,15 @@ def _status_email(report: StatusReport) -> tuple[str, str]:
     return subject, "\n".join(parts)
 
 
+def _send_after_commit(messages: list[tuple[str, str, None, list[str]]], report: Any) -> None:
+    """Send the status email; the report is committed already, so a mail server that is down
+    is logged for the admins, not turned into an error page for the TPM."""
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Status email of %s not sent", report)
+
+
 @transaction.atomic
 def status_report_publish(
     *,
@@ -124,7 +137,7 @@ def status_report_publish(
     if recipients:
         subject, body = _status_email(report)
         messages = [(subject, body, None, [address]) for address in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _send_after_commit(messages, report))
     return report, recipients
 
 

@@ -69,7 +69,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "tpmo.urls"
+# The benchmark's floor view (/bench/minimal/) exists only when TPMO_BENCH_FLOOR=1 (load tests).
+ROOT_URLCONF = "tpmo.bench" if env_bool("TPMO_BENCH_FLOOR", False) else "tpmo.urls"
 WSGI_APPLICATION = "tpmo.wsgi.application"
 
 TEMPLATES = [

@@ -460,3 +460,20 @@ def test_a_stale_dependency_edit_shows_the_current_values(client, tpm_user, port
     assert "status blocked" in response.content.decode()
     dependency.refresh_from_db()
     assert dependency.status == "blocked"
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_does_not_turn_a_published_report_into_an_error(
+    client, tpm_user, portfolio, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr("programs.services.send_mass_mail", down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("program-status-new", args=["PAY"]), status_post())
+
+    assert response.status_code == 302
+    assert StatusReport.objects.filter(report_date=dt.date(2026, 6, 1)).count() == 1
+    assert "Status email of PAY status 2026-06-01 not sent" in caplog.text

@@ -1,0 +1,137 @@
+"""The benchmark harness measures every main page of a seeded portfolio and writes its tables;
+the load test's script and log reading are exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tpmo import bench, loadtest
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEMO_PASSWORD = "tpmo-bench-test"
+    call_command("seed_demo", "--scale", "small", "--no-history", verbosity=0)
+
+
+def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path):
+    said = []
+
+    report = bench.run(scale="small", requests=3, say=said.append)
+
+    names = [page.name for page in report.pages]
+    assert names == [name for name, _, _ in bench.pages()]
+    assert len(names) == 18
+    assert {page.status for page in report.pages} == {200}
+    assert all(page.queries > 0 and page.median_ms > 0 for page in report.pages)
+    assert report.floor_minimal_ms > 0
+    assert report.floor_sql_ms > 0
+    assert {page.name for page in report.pages if page.ratio_sql is not None} == {
+        "portfolio review",
+        "KPIs",
+    }
+    assert set(report.functions) == {"portfolio critical path", "slip impact report"}
+    assert report.counts["programs"] == 8
+
+    saved = bench.save(report, tmp_path / "runs")
+    document = tmp_path / "PERFORMANCE.md"
+    document.write_text(f"# Head\n\n{bench.RESULTS_START}\nold\n{bench.RESULTS_END}\n\nTail\n")
+    bench.write_markdown(tmp_path / "runs", document)
+
+    assert json.loads(saved.read_text())["scale"] == "small"
+    text = document.read_text()
+    assert text.startswith("# Head\n\n<!-- bench:results:start -->\n### small on SQLite")
+    assert "old" not in text
+    assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
+    assert "| portfolio review | 28 |" in text
+
+
+def test_the_load_script_writes_one_request_in_ten(tmp_path):
+    mix = loadtest.Mix(
+        reads=["/", "/programs/"],
+        milestone_edits=[(7, "planned")],
+        report_programs=["PAY"],
+        cookies={"sessionid": "abc", "csrftoken": loadtest.CSRF},
+        first_day=3,
+    )
+
+    script = loadtest.lua_script(mix)
+
+    assert 'local reads = {"/", "/programs/"}' in script
+    assert 'local edits = {{7, "planned"}}' in script
+    assert "local first_day = 3" in script
+    assert "counter % 10 ~= 0" in script
+    assert f'wrk.headers["Cookie"] = "sessionid=abc; csrftoken={loadtest.CSRF}"' in script
+
+
+def test_the_access_log_tells_reads_writes_errors_and_acknowledged_writes(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(
+        "\n".join(
+            [
+                "GET / 200 10000",
+                "GET /programs/ 200 30000",
+                "GET /bench/minimal/ 200 500",  # floors are not part of the mix
+                "GET /risks/ 302 2000",  # a read that did not answer its page
+                "POST /milestones/4/edit/ 302 40000",
+                "POST /programs/PAY/status/new/ 302 50000",
+                "POST /programs/PAY/status/new/ 500 60000",
+                "garbage line",
+            ]
+        )
+    )
+
+    reads, writes, errors, acknowledged = loadtest.read_access_log(log)
+
+    assert reads == [10.0, 30.0, 2.0]
+    assert writes == [40.0, 50.0, 60.0]
+    assert errors == {"GET 302": 1, "POST 500": 1}
+    assert acknowledged == {"status reports": 1, "milestone updates": 1}
+    assert loadtest._stats(writes) == {
+        "count": 3,
+        "p50_ms": 50.0,
+        "p95_ms": 60.0,
+        "p99_ms": 60.0,
+        "mean_ms": 50.0,
+    }
+
+
+def test_load_results_become_a_table(tmp_path):
+    report = loadtest.LoadReport(
+        database="sqlite",
+        scale="medium",
+        duration_s=60,
+        connections=16,
+        workers=2,
+        taken_at="2026-11-24T12:00:00+00:00",
+        floor_rps=2000.0,
+        list_rps=600.0,
+        mix_rps=150.0,
+        reads={"p50_ms": 40.0, "p95_ms": 120.0, "p99_ms": 200.0},
+        writes={"p50_ms": 60.0, "p99_ms": 180.0},
+        acknowledged_writes={"status reports": 40, "milestone updates": 45},
+        reports_found=40,
+        integrity="ok",
+    )
+    loadtest.save(report, tmp_path)
+    document = tmp_path / "PERF.md"
+
+    loadtest.write_markdown(tmp_path, document)
+
+    assert (
+        "| sqlite | medium | 150 | 40 / 120 / 200 | 60 / 180 | 0 | 0 | 2000 | 600 (30 %) | "
+        "85 / 40 reports found | ok |" in document.read_text()
+    )
+
+
+def test_benchmark_databases_are_named_by_engine_and_scale(settings):
+    assert bench.database_url("postgres", "large") == (
+        "postgres://postgres@127.0.0.1:5432/tpmo_bench_large"
+    )
+    assert bench.database_url("sqlite", "small") == (
+        f"sqlite:///{Path(settings.BASE_DIR) / '.bench' / 'small.sqlite3'}"
+    )

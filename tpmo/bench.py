@@ -1,0 +1,320 @@
+"""The benchmark (``python manage.py bench``): every main page through the whole Django stack,
+timed over repeated requests, with its query count, against floors measured in the same run.
+
+Floors: a minimal view through the same middleware (what any page costs at least), and the raw
+SQL of the portfolio aggregates the review and KPI pages need (the same statements the ORM sends,
+executed with a bare cursor and fetched — what those pages cost at least in the database). Each
+page is reported as a ratio to them, so the numbers mean something on a noisy shared machine.
+The schedule bars of the schedule issue (portfolio critical path, slip impact) are timed as
+functions: loaded from the database and computed.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path
+from django.utils import timezone
+
+RESULTS_START = "<!-- bench:results:start -->"
+RESULTS_END = "<!-- bench:results:end -->"
+
+
+def minimal(request: HttpRequest) -> HttpResponse:
+    """The floor: a view that does nothing, behind the same middleware (session, auth, CSP…)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+#: The site's URLs plus the floor view (only while the benchmark runs).
+urlpatterns = [path("bench/minimal/", minimal), path("", include("tpmo.urls"))]
+
+
+@dataclass
+class Timing:
+    name: str
+    url: str
+    user: str
+    queries: int
+    median_ms: float
+    p95_ms: float
+    status: int
+    ratio: float = 0.0  # to the minimal view
+    ratio_sql: float | None = None  # to the raw SQL of its aggregates (review and KPI pages)
+
+
+@dataclass
+class Report:
+    scale: str
+    database: str
+    requests: int
+    taken_at: str
+    machine: dict[str, Any]
+    counts: dict[str, int]
+    floor_minimal_ms: float = 0.0
+    floor_sql_ms: float = 0.0
+    pages: list[Timing] = field(default_factory=list)
+    functions: dict[str, float] = field(default_factory=dict)
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _time(call: Callable[[], Any], repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def machine() -> dict[str, Any]:
+    import os
+
+    info = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": connection.vendor,
+    }
+    if connection.vendor == "sqlite":
+        info["sqlite"] = sqlite3.sqlite_version
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            info["postgresql"] = cursor.fetchone()[0]
+    return info
+
+
+def counts() -> dict[str, int]:
+    from programs.models import Dependency, Milestone, Program, Project
+    from risks.models import Risk
+
+    return {
+        "programs": Program.objects.count(),
+        "projects": Project.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "risks": Risk.objects.count(),
+        "dependencies": Dependency.objects.count(),
+    }
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(name, URL, demo user) of every main page, on records of the seeded portfolio."""
+    from programs.models import Milestone, Program, Project
+
+    program = Program.objects.order_by("pk").first()
+    project = Project.objects.filter(program=program).order_by("pk").first()
+    milestone = Milestone.objects.filter(project=project).order_by("pk").first()
+    if program is None or project is None or milestone is None:
+        raise RuntimeError("The benchmark needs a seeded portfolio (seed_demo).")
+    impact = f"/impact/?project={project.code}&milestone={milestone.name}&days=10"
+    return [
+        ("home (TPM)", "/", "tpm"),
+        ("home (director)", "/", "director"),
+        ("program list", "/programs/", "director"),
+        ("program page", f"/programs/{program.code}/", "director"),
+        ("project page", f"/projects/{project.code}/", "director"),
+        ("milestones", "/milestones/", "director"),
+        ("risks with heat map", "/risks/", "director"),
+        ("program timeline", f"/programs/{program.code}/timeline/", "director"),
+        ("portfolio timeline", "/portfolio/timeline/", "director"),
+        ("program dependencies", f"/programs/{program.code}/dependencies/", "director"),
+        ("portfolio dependencies", "/portfolio/dependencies/", "director"),
+        ("slip impact", impact, "director"),
+        ("finance", "/portfolio/finance/", "director"),
+        ("portfolio review", "/portfolio/", "director"),
+        ("KPIs", "/portfolio/kpis/", "director"),
+        ("changes", "/portfolio/changes/", "director"),
+        ("people", "/portfolio/people/", "director"),
+        ("objectives", "/portfolio/objectives/", "director"),
+    ]
+
+
+#: Pages whose cost is bounded below by the portfolio aggregates (their ratio to the SQL floor).
+AGGREGATE_PAGES = {"portfolio review", "KPIs"}
+
+
+def _clients() -> dict[str, Client]:
+    users = get_user_model().objects.in_bulk(["tpm", "director"], field_name="username")
+    clients = {}
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    return clients
+
+
+def _sql_floor(repeats: int) -> float:
+    """Median time of the raw SQL statements behind the portfolio figures (all programs)."""
+    from programs.models import Program
+    from review.figures import program_figures
+
+    programs = list(Program.objects.select_related("tpm", "director").order_by("code"))
+    with CaptureQueriesContext(connection) as captured:
+        program_figures(programs, as_of=timezone.localdate(), window_days=91)
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    run()
+    return statistics.median(_time(run, repeats))
+
+
+def _functions(repeats: int) -> dict[str, float]:
+    """The schedule bars: portfolio critical path (load + CPM with floats) and a slip impact
+    report (load of the downstream + propagation), median ms."""
+    from programs.network import load_network, slip_impact
+    from programs.schedule import critical_path
+
+    def portfolio_critical_path() -> None:
+        network = load_network()
+        critical_path(network.activities.values(), network.links)
+
+    network = load_network()
+    if not network.links:
+        return {}
+    moved = network.links[0].predecessor
+
+    def slip_report() -> None:
+        slip_impact(load_network(moved, downstream_of=moved), moved, 10)
+
+    runs = max(3, repeats // 4)
+    return {
+        "portfolio critical path": statistics.median(_time(portfolio_critical_path, runs)),
+        "slip impact report": statistics.median(_time(slip_report, runs)),
+    }
+
+
+@override_settings(ROOT_URLCONF="tpmo.bench", DEBUG=False)
+def run(*, scale: str, requests: int, say: Callable[[str], None]) -> Report:
+    report = Report(
+        scale=scale,
+        database=connection.vendor,
+        requests=requests,
+        taken_at=timezone.now().isoformat(timespec="seconds"),
+        machine=machine(),
+        counts=counts(),
+    )
+    clients = _clients()
+    floor_client = clients["director"]
+    for _ in range(3):
+        floor_client.get("/bench/minimal/")
+    report.floor_minimal_ms = statistics.median(
+        _time(lambda: floor_client.get("/bench/minimal/"), requests * 5)
+    )
+    say(f"floor: minimal view {report.floor_minimal_ms:.2f} ms")
+    report.floor_sql_ms = _sql_floor(requests)
+    say(f"floor: raw SQL of the portfolio aggregates {report.floor_sql_ms:.1f} ms")
+    for name, url, user in pages():
+        client = clients[user]
+        client.get(url)  # warm: caches, connections, template loaders
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        queries = len(captured)  # now: the log is cleared by the next request
+        samples = _time(lambda client=client, url=url: client.get(url), requests)
+        timing = Timing(
+            name=name,
+            url=url,
+            user=user,
+            queries=queries,
+            median_ms=round(statistics.median(samples), 2),
+            p95_ms=round(_percentile(samples, 0.95), 2),
+            status=response.status_code,
+        )
+        timing.ratio = round(timing.median_ms / report.floor_minimal_ms, 1)
+        if name in AGGREGATE_PAGES and report.floor_sql_ms:
+            timing.ratio_sql = round(timing.median_ms / report.floor_sql_ms, 2)
+        report.pages.append(timing)
+        say(
+            f"{name:24} {timing.status} {timing.queries:3} queries  median "
+            f"{timing.median_ms:8.1f} ms  p95 {timing.p95_ms:8.1f} ms"
+        )
+    report.functions = {name: round(ms, 1) for name, ms in _functions(requests).items()}
+    for name, ms in report.functions.items():
+        say(f"{name:24} median {ms:8.1f} ms")
+    return report
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def save(report: Report, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{report.database}-{report.scale}.json"
+    target.write_text(json.dumps(asdict(report), indent=2, default=str) + "\n")
+    return target
+
+
+def _table(data: dict[str, Any]) -> str:
+    counts_text = ", ".join(f"{value:,} {name}" for name, value in data["counts"].items())
+    versions = data["machine"]
+    engine = (
+        f"SQLite {versions['sqlite']}"
+        if "sqlite" in versions
+        else f"PostgreSQL {versions.get('postgresql', '?')}"
+    )
+    lines = [
+        f"### {data['scale']} on {engine} — {data['taken_at'][:10]}",
+        "",
+        f"{counts_text}. {data['requests']} requests a page. Floors: minimal view "
+        f"{data['floor_minimal_ms']:.2f} ms; raw SQL of the portfolio aggregates "
+        f"{data['floor_sql_ms']:.1f} ms. Python {versions['python']}, Django {versions['django']}, "
+        f"{versions['cpus']} CPUs, {versions['platform']}.",
+        "",
+        "| page | queries | median ms | p95 ms | × minimal view | × aggregate SQL |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for page in data["pages"]:
+        sql_ratio = f"{page['ratio_sql']:.2f}" if page.get("ratio_sql") is not None else ""
+        lines.append(
+            f"| {page['name']} | {page['queries']} | {page['median_ms']:.1f} | "
+            f"{page['p95_ms']:.1f} | {page['ratio']:.0f} | {sql_ratio} |"
+        )
+    for name, ms in data.get("functions", {}).items():
+        lines.append(f"| {name} (function) | | {ms:.1f} | | | |")
+    return "\n".join(lines)
+
+
+def write_markdown(folder: Path, document: Path) -> None:
+    """Put a table for every saved run (``folder``/*.json) between the result markers of
+    ``document``."""
+    order = {"small": 0, "medium": 1, "large": 2}
+    runs = sorted(
+        (json.loads(path.read_text()) for path in folder.glob("*.json")),
+        key=lambda data: (data["database"], order.get(data["scale"], 9)),
+    )
+    tables = "\n\n".join(_table(data) for data in runs) or "No run saved yet."
+    text = document.read_text() if document.exists() else f"{RESULTS_START}\n{RESULTS_END}\n"
+    head, _, rest = text.partition(RESULTS_START)
+    _, _, tail = rest.partition(RESULTS_END)
+    document.write_text(f"{head}{RESULTS_START}\n{tables}\n{RESULTS_END}{tail}")
+
+
+def database_url(engine: str, scale: str) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{Path(settings.BASE_DIR) / '.bench' / f'{scale}.sqlite3'}"
+    return f"postgres://postgres@127.0.0.1:5432/tpmo_bench_{scale}"
