@@ -85,7 +85,11 @@ def people(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     limit = Thresholds.from_settings().allocation_amber_percent
     over_only = request.GET.get("over") == "1"
-    team = request.GET.get("team", "")[:120]
+    teams = list(
+        Person.objects.exclude(team="").order_by("team").values_list("team", flat=True).distinct()
+    )
+    team = request.GET.get("team", "")
+    team = team if team in teams else ""  # an unknown team (or a crafted value) filters nothing
     weeks = selectors.grid_weeks(today)
     loads = selectors.people_load(
         programs, weeks=weeks, team=team, over=limit if over_only else None
@@ -100,10 +104,7 @@ def people(request: HttpRequest) -> HttpResponse:
         limit=limit,
         over_only=over_only,
         team=team,
-        teams=Person.objects.exclude(team="")
-        .order_by("team")
-        .values_list("team", flat=True)
-        .distinct(),
+        teams=teams,
         today=today,
     )
     return render(request, "review/people.html", context)
