@@ -88,9 +88,10 @@ class ProgramFigures:
 
 
 def program_figures(
-    programs: list[Program], *, as_of: date, window_days: int
+    programs: list[Program], *, as_of: date, window_days: int, money_only: bool = False
 ) -> list[ProgramFigures]:
-    """Health and KPI counters of each of ``programs`` as of ``as_of``, in their order."""
+    """Health and KPI counters of each of ``programs`` as of ``as_of``, in their order. With
+    ``money_only`` the counters are health and money alone (the pages that show no rates)."""
     if not programs:
         return []
     in_flight = [program for program in programs if program.status in IN_FLIGHT]
@@ -107,11 +108,17 @@ def program_figures(
         _health_counters(item)
     ids = list(figures)
     start = window_start(as_of, window_days)
-    for family in (_money, _projects, _milestones, _late_milestones, _risks, _actions):
+    families = (
+        (_money,)
+        if money_only
+        else (_money, _projects, _milestones, _late_milestones, _risks, _actions)
+    )
+    for family in families:
         for program_id, values in family(ids, start, as_of).items():
             figures[program_id].counters.update(values)
-    for program_id, values in _reports(programs, start, as_of).items():
-        figures[program_id].counters.update(values)
+    if not money_only:
+        for program_id, values in _reports(programs, start, as_of).items():
+            figures[program_id].counters.update(values)
     return [figures[program.pk] for program in programs]
 
 

@@ -4,9 +4,11 @@ and date choosers; all plain GET parameters, so a filtered review is a bookmark.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -24,17 +26,31 @@ class PortfolioFilter(django_filters.FilterSet):
         empty_label="Any director",
     )
     tpm = tpm_filter()
+    # A code typed in, not a list of every program (hundreds of options cost more to render
+    # than the rest of the page); an unknown code is refused next to the field.
     program = django_filters.ModelChoiceFilter(
-        field_name="pk",
-        queryset=Program.objects.order_by("code"),
+        method="one_program",
+        queryset=Program.objects.all(),
         to_field_name="code",
-        empty_label="Any program",
-        label="Program",
+        label="Program code",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. PAY", "size": 10}),
+        error_messages={"invalid_choice": "There is no program with that code."},
     )
 
     class Meta:
         model = Program
         fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and data.get("program"):
+            data = data.copy()
+            data["program"] = data["program"].strip().upper()  # codes are upper case
+        super().__init__(data, *args, **kwargs)
+
+    def one_program(
+        self, queryset: QuerySet[Program], name: str, value: Program
+    ) -> QuerySet[Program]:
+        return queryset.filter(pk=value.pk)
 
     def described(self) -> str:
         """The filters in force, in words (for the printed pack's header)."""

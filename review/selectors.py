@@ -35,6 +35,8 @@ from tpmo.health import Rag
 
 RAGS = (Rag.GREEN, Rag.AMBER, Rag.RED)
 LIST_LIMIT = 50
+#: The review shows the first few of each list (its pack is read in a meeting); the lists link on.
+REVIEW_LIMIT = 15
 
 
 def earned_value(counters: Counters) -> evm.EarnedValue:
@@ -65,9 +67,9 @@ def slips_since(
     history; a milestone created since has no "then"). Three queries."""
     history = Milestone.history.model.objects
     cutoff = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
-    changed = history.filter(
-        history_date__gte=cutoff, history_type="~", id__in=milestones.values("pk")
-    ).values("id")
+    # Milestones changed since (whatever their scope; scope is applied to the current rows).
+    changed = history.filter(history_date__gte=cutoff, history_type="~").values("id")
+    now = dict(milestones.filter(pk__in=changed).values_list("pk", "forecast_date"))
     latest_before = (
         history.filter(history_date__lt=cutoff, id__in=changed)
         .order_by()
@@ -75,7 +77,13 @@ def slips_since(
         .annotate(last=Max("history_id"))
         .values("last")
     )
-    before = dict(history.filter(history_id__in=latest_before).values_list("id", "forecast_date"))
+    before = {
+        pk: forecast
+        for pk, forecast in history.filter(history_id__in=latest_before).values_list(
+            "id", "forecast_date"
+        )
+        if pk in now
+    }
     moved = sorted(
         (
             ((forecast - before[pk]).days, forecast, pk)
@@ -116,7 +124,7 @@ class Review:
     computed_counts: list[int]
     watermelons: list[Watermelon]
     off_track: list[ProgramFigures]
-    due: list[Milestone]
+    due: Listed
     slipped: Listed
     top_risks: list[Risk]
     money: evm.EarnedValue
@@ -127,6 +135,10 @@ class Review:
     @property
     def in_flight(self) -> int:
         return int(self.total["programs"])
+
+    @property
+    def since(self) -> dt.date:
+        return self.as_of - dt.timedelta(days=self.days)
 
 
 def _matrix(figures: list[ProgramFigures]) -> list[tuple[str, list[int], int]]:
@@ -171,6 +183,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         list(programs.select_related("tpm", "director").order_by("code")),
         as_of=today,
         window_days=days,
+        money_only=True,
     )
     in_flight = [item for item in figures if item.health is not None]
     melons = [item for item in in_flight if item.watermelon]
@@ -180,14 +193,14 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         key=_severity,
     )[:10]
     milestones = Milestone.objects.filter(project__program__in=programs)
-    due = list(
+    due = (
         milestones.open()
         .filter(is_key=True, forecast_date__range=(today, today + dt.timedelta(days=days)))
         .select_related("project__program", "owner")
-        .order_by("forecast_date", "pk")[:LIST_LIMIT]
+        .order_by("forecast_date", "pk")
     )
     slipped, slipped_count = slips_since(
-        milestones.filter(is_key=True), today - dt.timedelta(days=days)
+        milestones.filter(is_key=True), today - dt.timedelta(days=days), limit=REVIEW_LIMIT
     )
     top_risks = list(
         Risk.objects.open()
@@ -226,7 +239,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         computed_counts=[sum(row[1][index] for row in matrix) for index in range(len(RAGS))],
         watermelons=[Watermelon(item, why.get(item.program.pk, "")) for item in melons],
         off_track=off_track,
-        due=due,
+        due=Listed(list(due[:REVIEW_LIMIT]), due.count()),
         slipped=Listed(slipped, slipped_count),
         top_risks=top_risks,
         money=earned_value(summed),
@@ -434,6 +447,7 @@ def changes_since(programs: QuerySet[Program], *, since: dt.date, today: dt.date
         list(programs.select_related("tpm", "director").order_by("code")),
         as_of=today,
         window_days=7,
+        money_only=True,
     )
     health, budget = [], []
     for item in figures:
@@ -617,6 +631,7 @@ def objective_alignment(programs: QuerySet[Program], *, today: dt.date) -> Align
         list(programs.select_related("tpm", "director").order_by("code")),
         as_of=today,
         window_days=91,
+        money_only=True,
     )
     by_id = {item.program.pk: item for item in figures}
     aligned: dict[int, list[ProgramFigures]] = defaultdict(list)

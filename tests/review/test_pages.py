@@ -55,6 +55,13 @@ def test_filters_scope_every_figure(director, worked):
     assert [item.program.code for item in aligned.figures] == ["PAY"]
 
 
+def test_one_program_by_its_code(director, worked):
+    response = director.get(reverse("portfolio-review"), {"program": " old "})
+
+    assert [item.program.code for item in response.context["review"].figures] == ["OLD"]
+    assert response.context["described"] == f"Program code: {worked['old']}"
+
+
 def test_the_review_prints_as_a_pack_with_date_and_filters(director, worked):
     body = director.get(
         reverse("portfolio-review"), {"objective": worked["objective"].pk}
@@ -68,7 +75,7 @@ def test_the_review_prints_as_a_pack_with_date_and_filters(director, worked):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"program": "NOPE"}, "program", "Select a valid choice."),
+        ({"program": "NOPE"}, "program", "There is no program with that code."),
         ({"objective": "x"}, "objective", "Select a valid choice."),
         ({"period": "9999"}, "period", "Select a valid choice."),
     ],
@@ -186,11 +193,11 @@ def test_objectives_show_alignment_and_flag_the_unaligned(director, worked):
 
 
 PAGES = {
-    "portfolio-review": 28,
-    "portfolio-kpis": 25,
-    "portfolio-changes": 34,
-    "portfolio-people": 12,
-    "portfolio-objectives": 25,
+    "portfolio-review": 23,
+    "portfolio-kpis": 24,
+    "portfolio-changes": 28,
+    "portfolio-people": 11,
+    "portfolio-objectives": 18,
 }
 
 
