@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from programs import evm
@@ -179,21 +179,27 @@ def _projects(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
     return result
 
 
-def _milestones(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
+def _counted(
+    rows: QuerySet[Any], group: str, names: tuple[str, str], kept: Q
+) -> dict[int, Counters]:
+    """Per program: how many ``rows``, and how many of them ``kept`` (on time)."""
+    total_name, kept_name = names
     return {
-        row["project__program_id"]: {
-            "milestones_done": row["done"],
-            "milestones_on_time": row["on_time"],
-        }
-        for row in Milestone.objects.filter(
-            project__program_id__in=ids, actual_date__range=(start, as_of)
-        )
-        .order_by()
-        .values("project__program_id")
-        .annotate(
-            done=Count("pk"), on_time=Count("pk", filter=Q(actual_date__lte=F("baseline_date")))
-        )
+        row[group]: {total_name: row["total"], kept_name: row["kept"]}
+        for row in rows.order_by()
+        .values(group)
+        .annotate(total=Count("pk"), kept=Count("pk", filter=kept))
     }
+
+
+def _milestones(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
+    """Milestones done in the window, and those done on or before their baseline date."""
+    return _counted(
+        Milestone.objects.filter(project__program_id__in=ids, actual_date__range=(start, as_of)),
+        "project__program_id",
+        ("milestones_done", "milestones_on_time"),
+        Q(actual_date__lte=F("baseline_date")),
+    )
 
 
 def _late_milestones(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
@@ -255,21 +261,14 @@ def _risks(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
 
 def _actions(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
     """Retrospective actions due in the window, and those done by their due date."""
-    return {
-        row["retrospective__program_id"]: {
-            "actions_due": row["due"],
-            "actions_on_time": row["kept"],
-        }
-        for row in ActionItem.objects.filter(
+    return _counted(
+        ActionItem.objects.filter(
             retrospective__program_id__in=ids, due_date__range=(start, as_of)
-        )
-        .order_by()
-        .values("retrospective__program_id")
-        .annotate(
-            due=Count("pk"),
-            kept=Count("pk", filter=Q(done=True, done_on__lte=F("due_date"))),
-        )
-    }
+        ),
+        "retrospective__program_id",
+        ("actions_due", "actions_on_time"),
+        Q(done=True, done_on__lte=F("due_date")),
+    )
 
 
 def _reports(programs: list[Program], start: date, as_of: date) -> dict[int, Counters]:

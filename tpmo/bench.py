@@ -304,7 +304,13 @@ def write_markdown(folder: Path, document: Path) -> None:
     ``document``."""
     order = {"small": 0, "medium": 1, "large": 2}
     runs = sorted(
-        (json.loads(path.read_text()) for path in folder.glob("*.json")),
+        (
+            json.loads(path.read_text())
+            for path in folder.glob("*.json")
+            if not path.name.startswith(
+                "load-"
+            )  # the load test's results have a table of their own
+        ),
         key=lambda data: (data["database"], order.get(data["scale"], 9)),
     )
     tables = "\n\n".join(_table(data) for data in runs) or "No run saved yet."

@@ -67,20 +67,25 @@ def prepare(engine: str, scale: str, env: dict[str, str], *, say: Any) -> None:
             raise CommandError(f"{' '.join(step)} failed.")
 
 
+def add_common_arguments(parser: CommandParser) -> None:
+    """The options ``bench`` and ``loadtest`` share: which database, where results go."""
+    parser.add_argument("--scale", choices=["small", "medium", "large"], default="medium")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--out", default="docs/benchmarks", help="folder of the JSON results")
+    parser.add_argument("--markdown", default="docs/PERFORMANCE.md")
+    parser.add_argument(
+        "--here",
+        action="store_true",
+        help="measure the database of the current settings instead of the benchmark one",
+    )
+
+
 class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=["small", "medium", "large"], default="medium")
-        parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+        add_common_arguments(parser)
         parser.add_argument("--requests", type=int, default=20, help="timed requests a page")
-        parser.add_argument("--out", default="docs/benchmarks", help="folder of the JSON results")
-        parser.add_argument("--markdown", default="docs/PERFORMANCE.md")
-        parser.add_argument(
-            "--here",
-            action="store_true",
-            help="measure the database of the current settings instead of the benchmark one",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["requests"] < 3:

@@ -7,27 +7,27 @@ Debian's wrk (apt-get install wrk). See tpmo/loadtest.py."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tpmo import bench, loadtest
-from tpmo.management.commands.bench import bench_environment, prepare, run_manage
+from tpmo.management.commands.bench import (
+    add_common_arguments,
+    bench_environment,
+    prepare,
+    run_manage,
+)
 
 
 class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=["small", "medium", "large"], default="medium")
-        parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+        add_common_arguments(parser)
         parser.add_argument("--duration", type=int, default=60, help="seconds of mixed load")
         parser.add_argument("--connections", type=int, default=16)
-        parser.add_argument("--out", default="docs/benchmarks")
-        parser.add_argument("--markdown", default="docs/PERFORMANCE.md")
-        parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["duration"] < 5:
