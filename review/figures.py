@@ -28,21 +28,19 @@ from programs import evm
 from programs.choices import ProgramStatus
 from programs.models import (
     ActionItem,
-    BudgetLine,
-    FiscalPeriod,
     Milestone,
     Program,
     Project,
     StatusReport,
 )
-from programs.money import MONEY_OUT, money_by, tolerance
+from programs.money import MONEY_OUT, tolerance
 from review.models import AMOUNTS, COUNTERS
 from risks.choices import RISK_ENDED
 from risks.models import Risk
 from risks.scoring import HIGH_MIN_SCORE
 from risks.selectors import emv_sql
 from tpmo.health import Health, Rag
-from tpmo.health_queries import attach_health, health_of, reported_of
+from tpmo.health_queries import attach_health, earned_value_by, health_of, reported_of
 
 IN_FLIGHT = (ProgramStatus.ACTIVE, ProgramStatus.ON_HOLD)
 Counters = dict[str, Any]
@@ -95,7 +93,9 @@ def program_figures(
     if not programs:
         return []
     in_flight = [program for program in programs if program.status in IN_FLIGHT]
-    attach_health(in_flight, today=as_of)
+    ids = [program.pk for program in programs]
+    money = earned_value_by(ids, "program", as_of)
+    attach_health(in_flight, today=as_of, money=money)
     figures = {
         program.pk: ProgramFigures(
             program=program,
@@ -106,13 +106,10 @@ def program_figures(
     }
     for item in figures.values():
         _health_counters(item)
-    ids = list(figures)
+    for program_id, values in money.items():
+        figures[program_id].counters.update(_money_counters(values))
     start = window_start(as_of, window_days)
-    families = (
-        (_money,)
-        if money_only
-        else (_money, _projects, _milestones, _late_milestones, _risks, _actions)
-    )
+    families = () if money_only else (_projects, _milestones, _late_milestones, _risks, _actions)
     for family in families:
         for program_id, values in family(ids, start, as_of).items():
             figures[program_id].counters.update(values)
@@ -132,28 +129,19 @@ def _health_counters(item: ProgramFigures) -> None:
     counters["watermelons"] = int(item.watermelon)
 
 
-def _money(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:
-    """Earned value at ``as_of`` and budget adherence (forecast within tolerance of BAC)."""
-    periods = list(FiscalPeriod.objects.order_by("start_date"))
-    result = {}
-    for money in money_by(
-        BudgetLine.objects.filter(project__program_id__in=ids),
-        ("project__program_id",),
-        as_of=as_of,
-        periods=periods,
-    ):
-        value = money.value
-        adherent = evm.within_tolerance(value.bac, money.forecast, tolerance())
-        result[money.key] = {
-            "bac": value.bac,
-            "pv": value.pv,
-            "ev": value.ev,
-            "ac": value.ac,
-            "forecast": money.forecast,
-            "programs_budgeted": int(adherent is not None),
-            "programs_adherent": int(bool(adherent)),
-        }
-    return result
+def _money_counters(values: dict[str, Any]) -> Counters:
+    """Earned value at the date and budget adherence (forecast within tolerance of BAC)."""
+    value, forecast = values["value"], values["forecast"]
+    adherent = evm.within_tolerance(value.bac, forecast, tolerance())
+    return {
+        "bac": value.bac,
+        "pv": value.pv,
+        "ev": value.ev,
+        "ac": value.ac,
+        "forecast": forecast,
+        "programs_budgeted": int(adherent is not None),
+        "programs_adherent": int(bool(adherent)),
+    }
 
 
 def _projects(ids: list[int], start: date, as_of: date) -> dict[int, Counters]:

@@ -40,10 +40,13 @@ SCOPES = {
 }
 
 
-def _earned_value(ids: list[int], scope: str, today: date) -> dict[int, dict[str, Any]]:
-    """BAC, EV, AC, PV, CPI, VAC and SPI(t) per scope id: one GROUP BY (scope, period)."""
+def earned_value_by(ids: list[int], kind: str, today: date) -> dict[int, dict[str, Any]]:
+    """Earned value (BAC, PV, EV, AC; so CPI, VAC), SPI(t) and SV(t), and the forecast total,
+    per program or project (``kind``) of ``ids`` at ``today``: one GROUP BY (scope, period)."""
+    scope = SCOPES[kind][0]
     by_scope: dict[int, list[tuple[date, date, Decimal, Decimal, Decimal]]] = defaultdict(list)
-    for scope_id, start, end, planned, actual, earned in (
+    forecasts: dict[int, Decimal] = defaultdict(Decimal)
+    for scope_id, start, end, planned, actual, earned, forecast in (
         BudgetLine.objects.filter(**{f"{scope}__in": ids})
         .order_by()
         .values(scope, "period__start_date", "period__end_date")
@@ -51,10 +54,12 @@ def _earned_value(ids: list[int], scope: str, today: date) -> dict[int, dict[str
             p=Sum("planned"),
             a=Sum("actual"),
             e=Sum(F("planned") * F("project__percent_complete") / 100, output_field=MONEY_OUT),
+            f=Sum("forecast"),
         )
-        .values_list(scope, "period__start_date", "period__end_date", "p", "a", "e")
+        .values_list(scope, "period__start_date", "period__end_date", "p", "a", "e", "f")
     ):
         by_scope[scope_id].append((start, end, Decimal(planned), Decimal(actual), Decimal(earned)))
+        forecasts[scope_id] += Decimal(forecast)
     result = {}
     for scope_id, lines in by_scope.items():
         curve = [evm.Period(start, end, planned) for start, end, planned, _, _ in lines]
@@ -71,7 +76,12 @@ def _earned_value(ids: list[int], scope: str, today: date) -> dict[int, dict[str
             earned_days, actual_days = (reached - start).days, (today - start).days
             spi_t = evm.rounded(Decimal(earned_days) / Decimal(actual_days))
             sv_t = earned_days - actual_days
-        result[scope_id] = {"value": value, "spi_t": spi_t, "sv_t_days": sv_t}
+        result[scope_id] = {
+            "value": value,
+            "spi_t": spi_t,
+            "sv_t_days": sv_t,
+            "forecast": forecasts[scope_id].quantize(evm.CENT),
+        }
     return result
 
 
@@ -107,11 +117,14 @@ def _over_allocated(
     return {scope_id: sorted(people) for scope_id, people in found.items()}
 
 
-def attach_health(rows: list[Any], *, today: date) -> list[Any]:
+def attach_health(
+    rows: list[Any], *, today: date, money: dict[int, dict[str, Any]] | None = None
+) -> list[Any]:
     """Put on each program (or project) of ``rows`` what the health rules read — worst key-milestone
     slip, open high/critical risks, troubled inbound dependencies, last status report — and its
     reported health, its earned value (CPI, VAC, SPI(t)) and the over-allocated people on it.
-    Seven queries for the whole list, merged in Python; nothing per row.
+    Seven queries for the whole list, merged in Python; nothing per row (six when ``money``,
+    from ``earned_value_by``, is given).
     """
     if not rows:
         return rows
@@ -154,7 +167,8 @@ def attach_health(rows: list[Any], *, today: date) -> list[Any]:
             troubled=Count("pk", filter=TROUBLED),
         )
     }
-    money = _earned_value(ids, milestone_scope, today)
+    if money is None:
+        money = earned_value_by(ids, kind, today)
     limits = Thresholds.from_settings()
     crowded = _over_allocated(ids, milestone_scope, today, limits.allocation_amber_percent)
     reports = StatusReport.objects.filter(**{f"{report_scope}__in": ids}, report_date__lte=today)

@@ -131,7 +131,8 @@ def test_targets_and_their_direction(settings):
 def test_the_figures_take_one_query_per_family(worked, django_assert_num_queries):
     programs = list(Program.objects.order_by("code"))
 
-    # health 7 (milestones, risks, dependencies, money, people, last report, reported RAG);
-    # periods + money 2; projects, milestones, late milestones, risks, actions, reports 6
-    with django_assert_num_queries(15):
+    # money 1 (earned value by program and period, shared with health); health 6 (milestones,
+    # risks, dependencies, people, last report, reported RAG); projects, milestones, late
+    # milestones, risks, actions, reports 6
+    with django_assert_num_queries(13):
         program_figures(programs, as_of=AS_OF, window_days=WINDOW)

@@ -193,11 +193,11 @@ def test_objectives_show_alignment_and_flag_the_unaligned(director, worked):
 
 
 PAGES = {
-    "portfolio-review": 23,
-    "portfolio-kpis": 24,
-    "portfolio-changes": 28,
+    "portfolio-review": 21,
+    "portfolio-kpis": 22,
+    "portfolio-changes": 26,
     "portfolio-people": 11,
-    "portfolio-objectives": 18,
+    "portfolio-objectives": 16,
 }
 
 

@@ -48,7 +48,7 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     assert text.startswith("# Head\n\n<!-- bench:results:start -->\n### small on SQLite")
     assert "old" not in text
     assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
-    assert "| portfolio review | 23 |" in text
+    assert "| portfolio review | 21 |" in text
 
 
 def test_the_load_script_writes_one_request_in_ten(tmp_path):
