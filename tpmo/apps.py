@@ -7,6 +7,11 @@ class TpmoConfig(AppConfig):
     name = "tpmo"
     verbose_name = "TPMO"
 
+    def ready(self) -> None:
+        from tpmo import security
+
+        security.connect_lockout_signal()
+
 
 class TpmoAdminConfig(admin_apps.AdminConfig):
     """The Django admin, restricted to the TPMO admin role (see ``tpmo.admin_site``)."""

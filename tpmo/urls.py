@@ -20,11 +20,7 @@ urlpatterns = [
     path("", include("review.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", system.PasswordChange.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -34,3 +30,5 @@ urlpatterns = [
     path("favicon.ico", system.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "tpmo.views.system.forbidden"

@@ -195,3 +195,22 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client, make_user):
     assert response.status_code == 200
     assert "Please enter a correct username and password." in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_url_sends_the_strict_headers(client, user_for, portfolio, name):
+    build, _ = MATRIX[name]
+    client.force_login(user_for(A))
+
+    response = client.get(build(portfolio))
+
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy  # with a nonce where the page has a script tag
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]

@@ -121,11 +121,15 @@ def test_seeding_a_populated_database_is_refused():
 
 
 @pytest.mark.django_db
-def test_demo_users_sign_in_with_their_roles(settings):
+def test_demo_users_sign_in_with_their_roles(settings, rf):
     _seed()
 
     roles = {
-        name: role_of(authenticate(username=name, password=settings.DEMO_PASSWORD))
+        name: role_of(
+            authenticate(
+                rf.post("/accounts/login/"), username=name, password=settings.DEMO_PASSWORD
+            )
+        )
         for name in ("admin", "director", "tpm", "viewer")
     }
 

@@ -1,0 +1,19 @@
+"""The few records of the project itself rather than of the portfolio."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class UserSession(models.Model):
+    """A session a user holds, so that signing out can end all of them (tpmo.security)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
