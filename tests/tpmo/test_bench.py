@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tpmo import bench, loadtest
 
@@ -45,7 +46,8 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
 
     assert json.loads(saved.read_text())["scale"] == "small"
     text = document.read_text()
-    assert text.startswith("# Head\n\n<!-- bench:results:start -->\n### small on SQLite")
+    engine = "SQLite" if connection.vendor == "sqlite" else "PostgreSQL"
+    assert text.startswith(f"# Head\n\n<!-- bench:results:start -->\n### small on {engine}")
     assert "old" not in text
     assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
     assert "| portfolio review | 21 |" in text
