@@ -120,3 +120,41 @@ def test_deleting_a_program_with_projects_is_refused(client, make_user, portfoli
     assert response.status_code == 200
     assert b"would require deleting the following protected related objects" in response.content
     assert type(program).objects.filter(pk=program.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["milestone", "risk"])  # the risk admin has fieldsets
+def test_an_admin_edit_opened_before_someone_elses_save_is_refused(
+    client, make_user, portfolio, name
+):
+    client.force_login(make_user(Role.ADMIN))
+    record = portfolio[name]
+    model = type(record)
+    url = _url(model, "change", record)
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None and not isinstance(value, list)
+    }
+    text = "description" if name == "milestone" else "mitigation_plan"
+    data[text] = "Mine."
+    data.update({key: [item.pk for item in value.all()] for key, value in _many(record).items()})
+    other = model.objects.get(pk=record.pk)  # someone else saves first
+    setattr(other, text, "Theirs.")
+    other.save()
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Someone else saved this" in refused.content.decode()
+    record.refresh_from_db()
+    assert getattr(record, text) == "Theirs."
+    data["seen_version"] = record.version  # opened again: now it saves
+    assert client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert getattr(record, text) == "Mine."
+
+
+def _many(record):
+    return {field.name: getattr(record, field.name) for field in record._meta.many_to_many}
