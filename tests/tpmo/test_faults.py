@@ -4,11 +4,12 @@ and writes resume afterwards."""
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
 from programs.models import StatusReport
-from tpmo.roles import Role
+from tpmo.roles import Role, sync_role_groups
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's max_page_count")
 
@@ -28,8 +29,9 @@ def status(day: str) -> dict[str, str]:
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_a_full_disk_rolls_the_write_back_whole_and_writes_resume(client, user_for, portfolio):
-    client.force_login(user_for(Role.TPM))
+def test_a_full_disk_rolls_the_write_back_whole_and_writes_resume(client, make_user, portfolio):
+    sync_role_groups(apps)  # an earlier transactional test may have emptied the tables
+    client.force_login(make_user(Role.TPM, person=portfolio["program"].tpm))
     client.raise_request_exception = False
     url = reverse("program-status-new", args=["PAY"])
     before = StatusReport.objects.count()
