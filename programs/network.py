@@ -47,6 +47,39 @@ def _downstream(links: list[Link], start: Node) -> set[Node]:
     return reached
 
 
+def load_schedule() -> tuple[list[Activity], list[Link]]:
+    """Only what the critical path method reads, for the whole portfolio: every live dependency,
+    and the dates of the projects and milestones at its ends (no names, no joins) — three
+    queries. ``load_network`` adds the labels a report shows."""
+    live = Dependency.objects.live()
+    links = [
+        Link((a, b), (c, d), kind, lag)
+        for a, b, c, d, kind, lag in live.values_list(
+            "predecessor_project_id",
+            "predecessor_milestone_id",
+            "successor_project_id",
+            "successor_milestone_id",
+            "type",
+            "lag_days",
+        )
+    ]
+    activities = [
+        Activity((pk, None), start, (end - start).days, baseline)
+        for pk, start, end, baseline in Project.objects.filter(
+            Q(pk__in=live.values("predecessor_project"))
+            | Q(pk__in=live.values("successor_project"))
+        ).values_list("pk", "forecast_start", "forecast_end", "baseline_end")
+    ]
+    activities += [
+        Activity((project, pk), forecast, 0, baseline)
+        for pk, project, forecast, baseline in Milestone.objects.filter(
+            Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
+            | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
+        ).values_list("pk", "project_id", "forecast_date", "baseline_date")
+    ]
+    return activities, links
+
+
 def load_network(extra: Node | None = None, *, downstream_of: Node | None = None) -> Network:
     """Every live dependency and the projects and milestones at its ends (plus ``extra``) — or,
     with ``downstream_of``, only that item and what depends on it, directly or not (what a slip

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 
 from programs.models import Dependency, Milestone, Program, Project
-from programs.network import load_network
+from programs.network import load_schedule
 from programs.querysets import DEPENDENCY_TROUBLE
 from programs.schedule import (
     Activity,
@@ -420,15 +420,9 @@ def portfolio_chart(programs: list[Program], today: date) -> Gantt:
         .values_list("project__program", "name", "forecast_date", "baseline_date")
     ):
         key_milestones.setdefault(program_id, []).append((name, forecast, baseline))
-    network = load_network()
     critical_programs = set(
         Project.objects.filter(
-            pk__in=[
-                node[0]
-                for node in critical_nodes(
-                    critical_path(network.activities.values(), network.links)
-                )
-            ]
+            pk__in=[node[0] for node in critical_nodes(critical_path(*load_schedule()))]
         ).values_list("program", flat=True)
     )
     rows = []

@@ -187,12 +187,12 @@ def _sql_floor(repeats: int) -> float:
 def _functions(repeats: int) -> dict[str, float]:
     """The schedule bars: portfolio critical path (load + CPM with floats) and a slip impact
     report (load of the downstream + propagation), median ms."""
-    from programs.network import load_network, slip_impact
+    from programs.network import load_network, load_schedule, slip_impact
     from programs.schedule import critical_path
 
     def portfolio_critical_path() -> None:
-        network = load_network()
-        critical_path(network.activities.values(), network.links)
+        timings = critical_path(*load_schedule())
+        dict(timings.floats())  # floats included
 
     network = load_network()
     if not network.links:

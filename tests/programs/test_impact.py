@@ -151,3 +151,23 @@ def test_without_javascript_the_notice_is_a_message(client, make_user, chain):
         "Moving PAY-01 / API ready by 10 days moves 2 item(s), in CHK, OPS too"
         in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_lean_schedule_is_the_network_the_reports_use(chain, django_assert_num_queries):
+    from programs.network import load_network, load_schedule
+    from programs.schedule import critical_path
+
+    pf.DependencyFactory(status="cancelled")  # a cancelled dependency binds no dates
+    network = load_network()
+
+    with django_assert_num_queries(3):
+        activities, links = load_schedule()
+
+    assert set(activities) == set(network.activities.values())
+    assert len(activities) == len(network.activities)
+    assert set(links) == set(network.links)
+    assert len(links) == len(network.links)
+    assert dict(critical_path(activities, links).floats()) == dict(
+        critical_path(network.activities.values(), network.links).floats()
+    )
