@@ -37,6 +37,7 @@ def test_a_full_disk_rolls_the_write_back_whole_and_writes_resume(client, make_u
     before = StatusReport.objects.count()
     history_before = StatusReport.history.count()
     with connection.cursor() as cursor:
+        cursor.execute("VACUUM")  # no free pages left: a new row needs a new page
         cursor.execute("PRAGMA page_count")
         pages = cursor.fetchone()[0]
         cursor.execute("PRAGMA max_page_count")
