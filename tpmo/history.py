@@ -1,5 +1,6 @@
 """Saving a record so that its history says who changed it, and no one's edit is lost."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,3 +58,39 @@ def change_log(record: Any) -> list[tuple[Any, list[Any]]]:
         (version, version.diff_against(older).changes if older else [])
         for version, older in zip(versions, older_versions, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str  # the field's name as people read it ("Forecast date")
+    old: Any
+    new: Any
+
+
+def recent_changes(*histories: Any, limit: int = 30) -> list[tuple[Any, list[Any]]]:
+    """The newest ``limit`` versions across history querysets (a program's, or a project's and its
+    milestones'), each with the field changes it made against the previous version of the same
+    record: one query per queryset, diffs worked in memory."""
+    entries = []
+    for history in histories:
+        previous: dict[Any, Any] = {}
+        for version in history.select_related("history_user").order_by(
+            "history_date", "history_id"
+        ):
+            before = previous.get(version.id)
+            changes = version.diff_against(before).changes if before is not None else []
+            fields = version.instance_type._meta
+            entries.append(
+                (
+                    version,
+                    [
+                        Change(
+                            str(fields.get_field(c.field).verbose_name).capitalize(), c.old, c.new
+                        )
+                        for c in changes
+                    ],
+                )
+            )
+            previous[version.id] = version
+    entries.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
+    return entries[:limit]

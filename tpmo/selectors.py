@@ -49,6 +49,7 @@ from tpmo.health_queries import (
     with_health_in_order,
     with_reported,
 )
+from tpmo.history import recent_changes
 from tpmo.roles import Role, role_of
 
 PANEL_LIMIT = 15
@@ -279,6 +280,7 @@ class ProgramPage:
     raid: Raid
     trend: TrendAnalysis
     can_edit: bool
+    history: list[tuple[Any, list[Any]]]
 
 
 def program_page(code: str, user: Any, today: date) -> ProgramPage:
@@ -317,6 +319,7 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
             StatusReport.objects.filter(program=program, project__isnull=True),
         ),
         can_edit=Program.objects.editable_by(user).filter(pk=program.pk).exists(),
+        history=recent_changes(Program.history.filter(id=program.pk)),
     )
 
 
@@ -334,6 +337,7 @@ class ProjectPage:
     heat_map: HeatMap
     trend: TrendAnalysis
     can_edit: bool
+    history: list[tuple[Any, list[Any]]]
 
 
 def project_page(code: str, user: Any, today: date) -> ProjectPage:
@@ -367,6 +371,9 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
             StatusReport.objects.filter(program=project.program_id),
         ),
         can_edit=Project.objects.editable_by(user).filter(pk=project.pk).exists(),
+        history=recent_changes(
+            Project.history.filter(id=project.pk), Milestone.history.filter(project_id=project.pk)
+        ),
     )
 
 

@@ -477,3 +477,22 @@ def test_a_mail_server_that_is_down_does_not_turn_a_published_report_into_an_err
     assert response.status_code == 302
     assert StatusReport.objects.filter(report_date=dt.date(2026, 6, 1)).count() == 1
     assert "Status email of PAY status 2026-06-01 not sent" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_project_page_shows_who_changed_what_and_when(client, tpm_user, portfolio):
+    milestone = portfolio["milestone"]
+    old = milestone.forecast_date
+    client.post(
+        reverse("milestone-edit", args=[milestone.pk]),
+        milestone_post(milestone, forecast_date="2026-12-24"),
+    )
+
+    page = client.get(reverse("project-detail", args=["PAY-01"]))
+
+    version, changes = page.context["page"].history[0]
+    assert (version.name, version.history_user) == ("Beta", tpm_user)
+    assert [(c.label, str(c.old), str(c.new)) for c in changes] == [
+        ("Forecast date", str(old), "2026-12-24")
+    ]
+    assert "<strong>Forecast date</strong>" in page.content.decode()

@@ -253,8 +253,8 @@ def test_milestone_list_filters(client, viewer):
 
 PAGES = {
     "program-list": (lambda: reverse("program-list"), 16),
-    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 43),
-    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 29),
+    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 44),
+    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 31),
     "milestone-list": (lambda: reverse("milestone-list"), 8),
     "milestone-list-filtered": (
         lambda: reverse("milestone-list") + "?window=90&late=true&sort=slip",
