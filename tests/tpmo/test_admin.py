@@ -158,3 +158,23 @@ def test_an_admin_edit_opened_before_someone_elses_save_is_refused(
 
 def _many(record):
     return {field.name: getattr(record, field.name) for field in record._meta.many_to_many}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["program", "project", "person"])
+def test_deleting_a_record_with_children_is_refused_with_a_message(
+    client, make_user, portfolio, name
+):
+    client.force_login(make_user(Role.ADMIN))
+    record = portfolio[name]
+    url = _url(type(record), "delete", record)
+
+    page = client.get(url)
+    refused = client.post(url, {"post": "yes"})
+
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        page.content.decode()
+    )
+    assert refused.status_code == 200
+    assert type(record).objects.filter(pk=record.pk).exists()
