@@ -17,3 +17,17 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarKey(models.Model):
+    """The generation of a user's secret calendar addresses: rotating bumps it, and every
+    address signed for an older generation stops working (tpmo.calendars)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_key"
+    )
+    generation = models.PositiveIntegerField(default=1)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} calendar key #{self.generation}"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from programs import views as program_views
-from tpmo.views import home, portfolio, system
+from tpmo.views import calendars, home, portfolio, system
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +25,14 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("account/calendar/", calendars.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>/portfolio.ics", calendars.portfolio_feed, name="calendar-portfolio"),
+    path("calendar/<str:token>/mine.ics", calendars.my_feed, name="calendar-mine"),
+    path(
+        "calendar/<str:token>/programs/<str:code>.ics",
+        calendars.program_feed,
+        name="calendar-program",
     ),
     path("healthz", system.healthz, name="healthz"),
     path("favicon.ico", system.favicon, name="favicon"),

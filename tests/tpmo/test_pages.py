@@ -116,6 +116,21 @@ MATRIX = {
             "portfolio-objectives",
         )
     },
+    "calendar-settings": (lambda p: reverse("calendar-settings"), everyone(200)),
+    # Feeds answer whoever holds the address (a calendar app signs in to nothing); this one
+    # belongs to a user with no role, who sees no program.
+    "calendar-portfolio": (
+        lambda p: reverse("calendar-portfolio", args=[_calendar_token()]),
+        everyone(200, anonymous=200),
+    ),
+    "calendar-mine": (
+        lambda p: reverse("calendar-mine", args=[_calendar_token()]),
+        everyone(200, anonymous=200),
+    ),
+    "calendar-program": (
+        lambda p: reverse("calendar-program", args=[_calendar_token(), "PAY"]),
+        everyone(404, anonymous=404),
+    ),
     "import-actuals": (
         lambda p: reverse("import-actuals"),
         {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},
@@ -141,6 +156,13 @@ MATRIX = {
     "healthz": (lambda p: reverse("healthz"), everyone(200, anonymous=200)),
     "favicon": (lambda p: reverse("favicon"), everyone(301, anonymous=301)),
 }
+
+
+def _calendar_token():
+    from programs.factories import UserFactory
+    from tpmo import calendars
+
+    return calendars.token_for(UserFactory(username="calendar-owner"))
 
 
 def _named_urls(patterns, namespace=""):

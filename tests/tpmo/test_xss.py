@@ -13,6 +13,10 @@ from tpmo.roles import Role
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 MARKUP = ("<script>alert(1)", "<img src=x onerror")
+# Every URL answering HTML (the calendar feeds are text/calendar: tested in test_calendars).
+HTML_URLS = sorted(
+    name for name in MATRIX if not name.startswith("calendar-") or name == "calendar-settings"
+)
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
@@ -48,7 +52,7 @@ def hostile(portfolio):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", HTML_URLS)
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.TPM])
 def test_no_page_turns_stored_text_into_markup(client, user_for, hostile, name, role):
     build, _ = MATRIX[name]
