@@ -48,22 +48,23 @@ def _downstream(links: list[Link], start: Node) -> set[Node]:
     return reached
 
 
+#: A dependency as the schedule reads it: its two ends, its type and its lag.
+EDGE = (
+    "predecessor_project_id",
+    "predecessor_milestone_id",
+    "successor_project_id",
+    "successor_milestone_id",
+    "type",
+    "lag_days",
+)
+
+
 def load_schedule() -> tuple[list[Activity], list[Link]]:
     """Only what the critical path method reads, for the whole portfolio: every live dependency,
     and the dates of the projects and milestones at its ends (no names, no joins) — three
     queries. ``load_network`` adds the labels a report shows."""
     live = Dependency.objects.live()
-    links = [
-        Link((a, b), (c, d), kind, lag)
-        for a, b, c, d, kind, lag in live.values_list(
-            "predecessor_project_id",
-            "predecessor_milestone_id",
-            "successor_project_id",
-            "successor_milestone_id",
-            "type",
-            "lag_days",
-        )
-    ]
+    links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag in live.values_list(*EDGE)]
     # Dates as ISO text, parsed here: no per-value converter (SQLite's declared-type parsing
     # included), which at 80,000 items costs more than the queries.
     day = date.fromisoformat
@@ -96,17 +97,7 @@ def load_network(extra: Node | None = None, *, downstream_of: Node | None = None
     with ``downstream_of``, only that item and what depends on it, directly or not (what a slip
     report needs: the edges are read once, the dates of the reachable items only)."""
     live = Dependency.objects.live()
-    rows = list(
-        live.values_list(
-            "predecessor_project_id",
-            "predecessor_milestone_id",
-            "successor_project_id",
-            "successor_milestone_id",
-            "type",
-            "lag_days",
-            "committed_date",
-        )
-    )
+    rows = list(live.values_list(*EDGE, "committed_date"))
     links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag, _ in rows]
     if downstream_of is not None:
         reached = _downstream(links, downstream_of)

@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -20,10 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 
-from tpmo.loadtest import CSRF, _free_port, _session, _wait_until_up
+from tpmo.loadtest import CSRF, _free_port, _session, _wait_until_up, start_gunicorn
 
 SUMMARY = "Fault drill status"
 
@@ -31,6 +29,8 @@ SUMMARY = "Fault drill status"
 @dataclass
 class Drill:
     kills: int = 0
+    restarted_for: float | None = None  # seconds PostgreSQL was down (restart drill)
+    recovered_after: float | None = None  # seconds from the restart to the next acknowledged write
     sent: int = 0
     acknowledged: list[tuple[str, date]] = field(default_factory=list)
     refused: int = 0
@@ -62,7 +62,27 @@ def _workers(master: int) -> list[int]:
     return children
 
 
-def run(*, seconds: int, env: dict[str, str], say: Any) -> Drill:
+def _restart_postgresql() -> float:
+    """Restart the local PostgreSQL cluster; how long it took."""
+    version = sorted(Path("/etc/postgresql").iterdir())[0].name
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603 — Debian's cluster tool with fixed arguments
+        [
+            shutil.which("pg_ctlcluster") or "pg_ctlcluster",
+            "--skip-systemctl-redirect",
+            version,
+            "main",
+            "restart",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return time.monotonic() - started
+
+
+def run(*, seconds: int, env: dict[str, str], say: Any, restart: bool = False) -> Drill:
+    """Writes for ``seconds``; meanwhile kill a worker every second — or, with ``restart``,
+    restart PostgreSQL once, a third of the way in."""
     from django.contrib.auth import get_user_model
 
     from programs.models import Program, StatusReport
@@ -74,25 +94,12 @@ def run(*, seconds: int, env: dict[str, str], say: Any) -> Drill:
     cookie = f"sessionid={_session('tpm')}; csrftoken={CSRF}"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    server = subprocess.Popen(  # noqa: S603 — our own gunicorn and settings
-        [
-            gunicorn,
-            "tpmo.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "error",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
+    server = start_gunicorn(port, env, "--log-level", "error")
     drill = Drill()
     lock = threading.Lock()
     stop = threading.Event()
     counter = iter(range(10**9))
+    acknowledged_at: list[float] = []
 
     def writer() -> None:
         while not stop.is_set():
@@ -131,6 +138,7 @@ def run(*, seconds: int, env: dict[str, str], say: Any) -> Drill:
             with lock:
                 if status == 302:
                     drill.acknowledged.append((code, day))
+                    acknowledged_at.append(time.monotonic())
                 else:
                     drill.refused += 1
 
@@ -140,6 +148,13 @@ def run(*, seconds: int, env: dict[str, str], say: Any) -> Drill:
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + seconds
+        if restart:
+            time.sleep(seconds / 3)
+            restarted = time.monotonic()
+            drill.restarted_for = round(_restart_postgresql(), 2)
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            after = [moment for moment in acknowledged_at if moment > restarted]
+            drill.recovered_after = round(min(after) - restarted, 2) if after else None
         while time.monotonic() < deadline:
             time.sleep(1.0)
             victims = _workers(server.pid)
@@ -169,6 +184,11 @@ def run(*, seconds: int, env: dict[str, str], say: Any) -> Drill:
             drill.integrity = str(cursor.fetchone()[0])
     else:
         drill.integrity = "n/a (PostgreSQL)"
+    if restart:
+        say(
+            f"PostgreSQL restarted in {drill.restarted_for} s; the next write was acknowledged "
+            f"{drill.recovered_after} s after the restart began"
+        )
     say(
         f"{drill.kills} workers killed; {drill.sent} writes sent, {len(drill.acknowledged)} "
         f"acknowledged, {drill.refused} refused, {drill.failed} cut off; acknowledged but missing: "

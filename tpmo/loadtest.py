@@ -191,6 +191,16 @@ def _wait_until_up(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
 
 
+def start_gunicorn(port: int, env: dict[str, str], *options: str) -> subprocess.Popen[bytes]:
+    """gunicorn with two workers on 127.0.0.1:``port``, from this virtual environment."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    return subprocess.Popen(  # noqa: S603 — our own gunicorn and settings
+        [gunicorn, "tpmo.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", *options],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+
+
 def _wrk(args: list[str]) -> str:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -261,24 +271,15 @@ def run(
     script = workdir / "mix.lua"
     script.write_text(lua_script(mix))
     access, errors_log = workdir / "access.log", workdir / "error.log"
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    server = subprocess.Popen(  # noqa: S603 — our own gunicorn and settings
-        [
-            gunicorn,
-            "tpmo.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            str(access),
-            "--access-logformat",
-            "%(m)s %(U)s %(s)s %(D)s",
-            "--error-logfile",
-            str(errors_log),
-        ],
-        cwd=settings.BASE_DIR,
-        env=env | {"TPMO_BENCH_FLOOR": "1"},
+    server = start_gunicorn(
+        port,
+        env | {"TPMO_BENCH_FLOOR": "1"},
+        "--access-logfile",
+        str(access),
+        "--access-logformat",
+        "%(m)s %(U)s %(s)s %(D)s",
+        "--error-logfile",
+        str(errors_log),
     )
     report = LoadReport(
         database=connection.vendor,
