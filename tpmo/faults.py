@@ -30,7 +30,9 @@ SUMMARY = "Fault drill status"
 class Drill:
     kills: int = 0
     restarted_for: float | None = None  # seconds PostgreSQL was down (restart drill)
-    recovered_after: float | None = None  # seconds from the restart to the next acknowledged write
+    recovered_after: float | None = (
+        None  # seconds from the server's return to the next acknowledged write
+    )
     sent: int = 0
     acknowledged: list[tuple[str, date]] = field(default_factory=list)
     refused: int = 0
@@ -150,11 +152,11 @@ def run(*, seconds: int, env: dict[str, str], say: Any, restart: bool = False) -
         deadline = time.monotonic() + seconds
         if restart:
             time.sleep(seconds / 3)
-            restarted = time.monotonic()
             drill.restarted_for = round(_restart_postgresql(), 2)
+            back = time.monotonic()  # the server answers again from here
             time.sleep(max(0.0, deadline - time.monotonic()))
-            after = [moment for moment in acknowledged_at if moment > restarted]
-            drill.recovered_after = round(min(after) - restarted, 2) if after else None
+            after = [moment for moment in acknowledged_at if moment > back]
+            drill.recovered_after = round(min(after) - back, 2) if after else None
         while time.monotonic() < deadline:
             time.sleep(1.0)
             victims = _workers(server.pid)
@@ -187,7 +189,7 @@ def run(*, seconds: int, env: dict[str, str], say: Any, restart: bool = False) -
     if restart:
         say(
             f"PostgreSQL restarted in {drill.restarted_for} s; the next write was acknowledged "
-            f"{drill.recovered_after} s after the restart began"
+            f"{drill.recovered_after} s after it was back"
         )
     say(
         f"{drill.kills} workers killed; {drill.sent} writes sent, {len(drill.acknowledged)} "
