@@ -17,10 +17,8 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Max,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -177,33 +175,47 @@ def _exposure(side: str) -> Coalesce:
 
 def exposure_trend(program_ids: QuerySet[Any] | None, today: dt.date) -> LineChart:
     """Inherent and residual exposure of the open risks at the end of each of the past weeks,
-    read from the risks' history (each risk as it stood then)."""
+    read from the risks' history (each risk as it stood then): one query for the versions up to
+    today, then each week end takes, per risk, its latest version by then."""
     history = Risk.history.model.objects.all()
     if program_ids is not None:
         history = history.filter(program_id__in=program_ids)
-    labels, inherent, residual = [], [], []
-    for weeks_ago in range(TREND_WEEKS - 1, -1, -1):
-        week_end = today - dt.timedelta(days=7 * weeks_ago)
-        cutoff = dt.datetime.combine(week_end, dt.time.max, tzinfo=dt.UTC)
-        latest = (
-            history.filter(history_date__lte=cutoff)
-            .order_by()
-            .values("id")
-            .annotate(last=Max("history_id"))
-            .values("last")
+    week_ends = [today - dt.timedelta(days=7 * back) for back in range(TREND_WEEKS - 1, -1, -1)]
+    cutoffs = [dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC) for day in week_ends]
+    ended = {str(status) for status in RISK_ENDED}
+    inherent = [0] * len(cutoffs)
+    residual = [0] * len(cutoffs)
+    versions: dict[int, list[tuple[int, dt.datetime, int, int]]] = {}
+    for risk_id, version, when, kind, status, ip, ii, rp, ri in (
+        history.filter(history_date__lte=cutoffs[-1])
+        .order_by()
+        .values_list(
+            "id",
+            "history_id",
+            "history_date",
+            "history_type",
+            "status",
+            "inherent_probability",
+            "inherent_impact",
+            "residual_probability",
+            "residual_impact",
         )
-        row = (
-            Risk.history.model.objects.filter(history_id__in=Subquery(latest))
-            .exclude(history_type="-")
-            .exclude(status__in=RISK_ENDED)
-            .aggregate(inherent=_exposure("inherent"), residual=_exposure("residual"))
+    ):
+        counted = kind != "-" and status not in ended
+        versions.setdefault(risk_id, []).append(
+            (version, when, ip * ii if counted else 0, rp * ri if counted else 0)
         )
-        labels.append(week_end.strftime("%d %b"))
-        inherent.append(row["inherent"])
-        residual.append(row["residual"])
+    for kept in versions.values():
+        kept.sort(reverse=True)  # the latest version first
+        for index, cutoff in enumerate(cutoffs):
+            for _, when, inherent_points, residual_points in kept:
+                if when <= cutoff:
+                    inherent[index] += inherent_points
+                    residual[index] += residual_points
+                    break
     return line_chart(
         "Open risk exposure by week (sum of probability × impact)",
-        labels,
+        [day.strftime("%d %b") for day in week_ends],
         [("Inherent", "series-inherent", inherent), ("Residual", "series-residual", residual)],
         label_name="Week ending",
     )

@@ -158,7 +158,7 @@ def test_exposure_trend_reads_each_risk_as_it_stood_each_week(register, today, m
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("risk-list", 23),
+        ("risk-list", 12),
         ("issue-list", 6),
         ("decision-list", 6),
         ("assumption-list", 6),
