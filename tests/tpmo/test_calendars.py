@@ -69,6 +69,7 @@ def test_my_feed_has_the_milestones_i_own(tpm, portfolio):
 
 def test_rotating_kills_the_old_addresses(client, tpm):
     old = calendars.token_for(tpm)
+    assert calendars.token_for(tpm) == old  # the same address until it is rotated
     client.force_login(tpm)
 
     page = client.get(reverse("calendar-settings"))
