@@ -48,18 +48,6 @@ def save_with_history(
     instance.save()
 
 
-def change_log(record: Any) -> list[tuple[Any, list[Any]]]:
-    """The record's history, newest first, each version with the field changes it made."""
-    versions = list(
-        record.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    older_versions = [*versions[1:], None]
-    return [
-        (version, version.diff_against(older).changes if older else [])
-        for version, older in zip(versions, older_versions, strict=True)
-    ]
-
-
 @dataclass(frozen=True)
 class Change:
     label: str  # the field's name as people read it ("Forecast date")
@@ -67,7 +55,12 @@ class Change:
     new: Any
 
 
-def recent_changes(*histories: Any, limit: int = 30) -> list[tuple[Any, list[Any]]]:
+def change_log(record: Any) -> list[tuple[Any, list[Change]]]:
+    """One record's whole history, newest first, each version with the changes it made."""
+    return recent_changes(record.history.all(), limit=None)
+
+
+def recent_changes(*histories: Any, limit: int | None = 30) -> list[tuple[Any, list[Change]]]:
     """The newest ``limit`` versions across history querysets (a program's, or a project's and its
     milestones'), each with the field changes it made against the previous version of the same
     record: one query per queryset, diffs worked in memory."""
