@@ -130,8 +130,7 @@ def status_report_publish(
     the report and the addresses it goes to."""
     report = StatusReport(program=program, project=project, author=author, **fields)
     if computed is not None:
-        report.computed = computed.rag.value
-        report.computed_reasons = "\n".join(str(reason) for reason in computed.reasons)
+        report.keep_computed(computed)
     save_with_history(report, by=by, reason="Published")
     recipients = _stakeholder_emails(program)
     if recipients:

@@ -51,7 +51,7 @@ def take_snapshot(as_of: date) -> Taken:
             window_days=days,
             computed=item.health.rag.value if item.health else "",
             reported=item.reported.value if item.reported else "",
-            reasons="\n".join(str(reason) for reason in item.health.reasons) if item.health else "",
+            reasons=item.health.explanation if item.health else "",
             **item.counters,
         )
         for item in figures

@@ -77,6 +77,11 @@ class Health:
     def label(self) -> str:
         return self.rag.label
 
+    @property
+    def explanation(self) -> str:
+        """The reasons, one a line ("Red: …"), as kept beside a status report or a snapshot."""
+        return "\n".join(str(reason) for reason in self.reasons)
+
 
 @dataclass(frozen=True)
 class HealthInputs:

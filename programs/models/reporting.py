@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -88,6 +90,11 @@ class StatusReport(BelongsToProgram):
 
     def __str__(self) -> str:
         return f"{self.scope_label} status {self.report_date:%Y-%m-%d}"
+
+    def keep_computed(self, health: Any) -> None:
+        """Keep beside the report the health the data gives now (a ``tpmo.health.Health``)."""
+        self.computed = health.rag.value
+        self.computed_reasons = health.explanation
 
     @property
     def differs(self) -> bool:

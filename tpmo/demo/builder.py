@@ -220,9 +220,7 @@ class DemoBuilder:
                 report = latest.get((row.pk, row.last_status_on))
                 if report is None:
                     continue
-                health = health_of(row, today=self.as_of)
-                report.computed = health.rag.value
-                report.computed_reasons = "\n".join(str(reason) for reason in health.reasons)
+                report.keep_computed(health_of(row, today=self.as_of))
                 if report.overall != report.computed:
                     report.variance_reason = self.rng.choice(catalog.VARIANCE_REASONS)
                 changed.append(report)
