@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import CharField, Q
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from programs.models import Dependency, Milestone, Project
@@ -59,6 +59,17 @@ EDGE = (
 )
 
 
+def _at_the_ends(live: QuerySet[Dependency]) -> tuple[Q, Q]:
+    """Which projects and which milestones stand at an end of the ``live`` dependencies."""
+    projects = Q(pk__in=live.values("predecessor_project")) | Q(
+        pk__in=live.values("successor_project")
+    )
+    milestones = Q(
+        pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone")
+    ) | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
+    return projects, milestones
+
+
 def load_schedule() -> tuple[list[Activity], list[Link]]:
     """Only what the critical path method reads, for the whole portfolio: every live dependency,
     and the dates of the projects and milestones at its ends (no names, no joins) — three
@@ -68,9 +79,8 @@ def load_schedule() -> tuple[list[Activity], list[Link]]:
     # Dates as ISO text, parsed here: no per-value converter (SQLite's declared-type parsing
     # included), which at 80,000 items costs more than the queries.
     day = date.fromisoformat
-    projects = Project.objects.filter(
-        Q(pk__in=live.values("predecessor_project")) | Q(pk__in=live.values("successor_project"))
-    ).annotate(
+    project_filter, milestone_filter = _at_the_ends(live)
+    projects = Project.objects.filter(project_filter).annotate(
         fs=Cast("forecast_start", CharField()),
         fe=Cast("forecast_end", CharField()),
         be=Cast("baseline_end", CharField()),
@@ -79,10 +89,9 @@ def load_schedule() -> tuple[list[Activity], list[Link]]:
     for pk, start, end, baseline in projects.values_list("pk", "fs", "fe", "be"):
         begin = day(start)
         activities.append(Activity((pk, None), begin, (day(end) - begin).days, day(baseline)))
-    milestones = Milestone.objects.filter(
-        Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
-        | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
-    ).annotate(fd=Cast("forecast_date", CharField()), bd=Cast("baseline_date", CharField()))
+    milestones = Milestone.objects.filter(milestone_filter).annotate(
+        fd=Cast("forecast_date", CharField()), bd=Cast("baseline_date", CharField())
+    )
     activities += [
         Activity((project, pk), day(forecast), 0, day(baseline))
         for pk, project, forecast, baseline in milestones.values_list(
@@ -105,18 +114,11 @@ def load_network(extra: Node | None = None, *, downstream_of: Node | None = None
         project_filter = Q(pk__in={project for project, _ in reached})
         milestone_filter = Q(pk__in={milestone for _, milestone in reached if milestone})
     else:
-        extra_project = Q(pk=extra[0]) if extra else Q(pk__in=[])
-        extra_milestone = Q(pk=extra[1]) if extra and extra[1] else Q(pk__in=[])
-        project_filter = (
-            Q(pk__in=live.values("predecessor_project"))
-            | Q(pk__in=live.values("successor_project"))
-            | extra_project
-        )
-        milestone_filter = (
-            Q(pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone"))
-            | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
-            | extra_milestone
-        )
+        project_filter, milestone_filter = _at_the_ends(live)
+        if extra:
+            project_filter |= Q(pk=extra[0])
+            if extra[1]:
+                milestone_filter |= Q(pk=extra[1])
     commitments: dict[Node, list[tuple[Node, date]]] = {}
     for a, b, c, d, _, _, committed in rows:
         if committed is not None:
