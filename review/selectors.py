@@ -211,12 +211,12 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         .order_by("-residual_points", "-emv", "pk")[:10]
     )
     summed = total(item.counters for item in figures)
-    by_vac = [
-        (item, earned_value(item.counters))
-        for item in figures
-        if earned_value(item.counters).vac is not None
+    overruns = [
+        (item, value)
+        for item, value in ((item, earned_value(item.counters)) for item in figures)
+        if value.vac is not None and value.vac < 0
     ]
-    by_vac.sort(key=lambda pair: (pair[1].vac, pair[0].program.code))
+    overruns.sort(key=lambda pair: (pair[1].vac, pair[0].program.code))
     trouble = sorted(
         (
             item
@@ -244,7 +244,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         top_risks=top_risks,
         money=earned_value(summed),
         forecast=summed["forecast"],
-        worst_money=[pair for pair in by_vac if pair[1].vac is not None and pair[1].vac < 0][:5],
+        worst_money=overruns[:5],
         trouble_spots=trouble,
     )
 
@@ -563,6 +563,13 @@ def _allocated_today(ids: list[int], today: dt.date) -> dict[int, int]:
         .values("person_id")
         .annotate(total=Sum("percent"))
         .values_list("person_id", "total")
+    )
+
+
+def team_names() -> list[str]:
+    """Every team a person belongs to, in alphabetical order (one query)."""
+    return list(
+        Person.objects.exclude(team="").order_by("team").values_list("team", flat=True).distinct()
     )
 
 

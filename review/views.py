@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from programs.models import Person, Program
+from programs.models import Program
 from review import selectors
 from review.filters import PeriodForm, PortfolioFilter, SinceForm
 from review.snapshots import window_days
@@ -85,9 +85,7 @@ def people(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     limit = Thresholds.from_settings().allocation_amber_percent
     over_only = request.GET.get("over") == "1"
-    teams = list(
-        Person.objects.exclude(team="").order_by("team").values_list("team", flat=True).distinct()
-    )
+    teams = selectors.team_names()
     team = request.GET.get("team", "")
     team = team if team in teams else ""  # an unknown team (or a crafted value) filters nothing
     weeks = selectors.grid_weeks(today)
