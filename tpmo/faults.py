@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection
 
-from tpmo.loadtest import CSRF, _free_port, _session, _wait_until_up, start_gunicorn
+from tpmo.loadtest import CSRF, free_port, signed_in_session, start_gunicorn, wait_until_up
 
 SUMMARY = "Fault drill status"
 
@@ -93,8 +93,8 @@ def run(*, seconds: int, env: dict[str, str], say: Any, restart: bool = False) -
     codes = list(Program.objects.editable_by(tpm).order_by("code").values_list("code", flat=True))
     last = StatusReport.objects.filter(summary=SUMMARY).order_by("-report_date").first()
     first_day = (last.report_date + timedelta(days=1)) if last else date(2035, 1, 1)
-    cookie = f"sessionid={_session('tpm')}; csrftoken={CSRF}"
-    port = _free_port()
+    cookie = f"sessionid={signed_in_session('tpm')}; csrftoken={CSRF}"
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(port, env, "--log-level", "error")
     drill = Drill()
@@ -145,7 +145,7 @@ def run(*, seconds: int, env: dict[str, str], say: Any, restart: bool = False) -
                     drill.refused += 1
 
     try:
-        _wait_until_up(f"{base}/healthz")
+        wait_until_up(f"{base}/healthz")
         threads = [threading.Thread(target=writer, daemon=True) for _ in range(4)]
         for thread in threads:
             thread.start()

@@ -69,7 +69,7 @@ class LoadReport:
     integrity: str = ""
 
 
-def _session(username: str) -> str:
+def signed_in_session(username: str) -> str:
     user = get_user_model().objects.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -112,7 +112,7 @@ def build_mix() -> Mix:
         reads=reads,
         milestone_edits=milestones,
         report_programs=[p.code for p in own],
-        cookies={"sessionid": _session("tpm"), "csrftoken": CSRF},
+        cookies={"sessionid": signed_in_session("tpm"), "csrftoken": CSRF},
     )
 
 
@@ -173,13 +173,13 @@ end
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _wait_until_up(url: str, seconds: float = 30) -> None:
+def wait_until_up(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -265,7 +265,7 @@ def run(
 
     mix = build_mix()
     before_reports = StatusReport.objects.filter(summary=REPORT_SUMMARY).count()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     workdir = Path(tempfile.mkdtemp(prefix="tpmo-load-"))
     script = workdir / "mix.lua"
@@ -290,7 +290,7 @@ def run(
         taken_at=timezone.now().isoformat(timespec="seconds"),
     )
     try:
-        _wait_until_up(f"{base}/healthz")
+        wait_until_up(f"{base}/healthz")
         cookie = "; ".join(f"{name}={value}" for name, value in mix.cookies.items())
         common = ["-t", "2", "-c", str(connections), "-H", f"Cookie: {cookie}"]
         short = str(max(5, duration // 6))
