@@ -11,6 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from programs import factories as pf
+from tests.conftest import grow_portfolio
 from tpmo import calendars
 from tpmo.roles import Role
 
@@ -108,3 +109,24 @@ def test_text_is_escaped_as_rfc_5545_asks(tpm, portfolio):
     assert str(found[f"milestone-{milestone.pk}@tpmo"]["summary"]) == (
         "PAY · Beta, phase; one\nBEGIN:VEVENT (key)"
     )
+
+
+@pytest.mark.parametrize(("name", "queries"), [("portfolio", 3), ("mine", 3), ("settings", 5)])
+def test_calendar_queries_do_not_grow(
+    client, tpm, portfolio, django_assert_num_queries, name, queries
+):
+    client.force_login(tpm)
+    token = calendars.token_for(tpm)
+    url = (
+        reverse("calendar-settings")
+        if name == "settings"
+        else reverse(f"calendar-{name}", args=[token])
+    )
+    anyone = Client()
+    fetch = client.get if name == "settings" else anyone.get
+    grow_portfolio(1)
+    with django_assert_num_queries(queries):
+        assert fetch(url).status_code == 200
+    grow_portfolio(9)
+    with django_assert_num_queries(queries):
+        assert fetch(url).status_code == 200
