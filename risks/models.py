@@ -103,6 +103,11 @@ class Risk(BelongsToProgram):
                 "residual_impact",
             )
         ] + [
+            models.UniqueConstraint(
+                fields=["program", "title"],
+                name="risk_unique_title_per_program",
+                violation_error_message="This program already has a risk with this title.",
+            ),
             non_negative("cost_impact", "risk_cost_impact_non_negative"),
             dates_in_order(
                 "identified_on",

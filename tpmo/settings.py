@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programs",
     "risks",
     "review",
+    "integrations",
 ]
 
 MIDDLEWARE = [

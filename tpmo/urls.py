@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("risks.urls")),
     path("", include("review.urls")),
+    path("", include("integrations.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", system.PasswordChange.as_view(), name="password_change"),

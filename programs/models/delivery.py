@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -185,6 +186,14 @@ class Milestone(TimeStampedModel):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")
     name = models.CharField(max_length=200)
+    key = models.CharField(
+        "external key",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Its key in another tool, e.g. a Jira issue key; imports update by it.",
+    )
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="owned_milestones", null=True, blank=True
@@ -221,6 +230,10 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = self.key or None  # many milestones have no key; unique holds for those that do
+        super().save(*args, **kwargs)
 
     @property
     def slip_days(self) -> int:

@@ -911,8 +911,10 @@ class DemoBuilder:
         objs = []
         for project in projects:
             calm = self._calm(project.program_id)
+            titles: set[str] = set()
             for _ in range(self.scale.risks_per_project):
                 category, (title, cause, event, effect) = rng.choice(catalogue)
+                title = _unique(title, titles)
                 probability, impact = rng.randint(1, 5), rng.randint(1, 5)
                 status = rng.choices(statuses, weights=[15, 20, 25, 15, 15, 10])[0]
                 identified = max(project.baseline_start, as_of - days(rng.randint(10, 150)))
@@ -1081,3 +1083,13 @@ def _summary(rag: str, slip: int) -> str:
             f"At risk: {slip} days of slip on the current path; mitigation agreed with the teams."
         )
     return "On track: milestones holding to plan."
+
+
+def _unique(title: str, taken: set[str]) -> str:
+    """``title``, numbered when the project already has a risk so titled (titles are unique)."""
+    candidate, number = title, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{title} #{number}"
+    taken.add(candidate)
+    return candidate

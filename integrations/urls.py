@@ -1,0 +1,10 @@
+from django.urls import path
+
+from integrations import views
+
+urlpatterns = [
+    path("import/", views.import_start, name="import-start"),
+    path("import/<int:pk>/", views.import_batch, name="import-batch"),
+    path("import/templates/<slug:kind>.csv", views.import_template, name="import-template"),
+    path("export/<slug:kind>/", views.export_kind, name="export-kind"),
+]
