@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from integrations import exporting
 from integrations.forms import MappingForm, UploadForm, mapping_from_json, mapping_to_json
@@ -23,11 +24,12 @@ from integrations.importer import (
     unused_headers,
 )
 from integrations.kinds import KINDS
-from integrations.models import ImportBatch
+from integrations.models import ApiToken, ImportBatch
 from integrations.presets import PRESETS
 from integrations.tables import FileRefused, Table, read_table
 from programs.models import Program
 from tpmo.exports import FORMATS
+from tpmo import security
 from tpmo.roles import Role, role_of
 
 IMPORTERS = {Role.ADMIN, Role.DIRECTOR, Role.TPM}
@@ -190,3 +192,35 @@ def export_kind(request: HttpRequest, kind: str) -> HttpResponse:
     if fmt not in FORMATS:
         fmt = "csv"
     return exporting.export_file(found, program, fmt)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=80, help_text="What the token is for, e.g. 'Power BI refresh'."
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's personal API tokens: create one (its secret is shown once) or revoke one."""
+    form = TokenForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+        security.log_token_change(request, "created", token)
+        form = TokenForm()
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    }
+    return render(request, "integrations/api_tokens.html", context)
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.delete()
+    security.log_token_change(request, "revoked", token)
+    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("api-tokens")

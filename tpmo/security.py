@@ -165,3 +165,14 @@ def log_forbidden(request: HttpRequest, reason: str) -> None:
         _client(request),
         reason,
     )
+
+
+def log_token_change(request: HttpRequest, verb: str, token: Any) -> None:
+    """An API token created or revoked (its name and prefix, never the secret)."""
+    logger.info(
+        "api token %s user=%s token=%s ip=%s",
+        verb,
+        request.user.get_username(),
+        token,
+        _client(request),
+    )

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "risks",
     "review",
     "integrations",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,41 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tpmo@localhost")
 
 # Content Security Policy (Django's own middleware): only our own origin, scripts by nonce.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["integrations.api.auth.RoleAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "integrations.api.views.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TPMO API",
+    "DESCRIPTION": (
+        "Programs, projects, milestones, dependencies, risks, status reports and budget lines. "
+        "Authenticate with a personal token (Authorization: Bearer tpmo_…), created on the "
+        "'API' page of your account. Updates must send the version read; a stale one gets 409."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "programs.choices.Rag",
+        "ProgramStatusEnum": "programs.choices.ProgramStatus",
+        "ProjectStatusEnum": "programs.choices.ProjectStatus",
+        "MilestoneStatusEnum": "programs.choices.MilestoneStatus",
+        "DependencyStatusEnum": "programs.choices.DependencyStatus",
+        "RiskStatusEnum": "risks.choices.RiskStatus",
+    },
+}
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

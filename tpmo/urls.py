@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("review.urls")),
     path("", include("integrations.urls")),
+    path("api/", include("integrations.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", system.PasswordChange.as_view(), name="password_change"),
