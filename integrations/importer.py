@@ -171,9 +171,14 @@ def plan_import(
     refs = _load_refs(kind, table, mapping, positions)
     rows: list[RowResult] = []
     parsed: list[dict[str, Any]] = []
+    width = len(table.headers)
     for line, cells in table.rows:
         row = RowResult(line)
         values = {}
+        if any(cell_text(cell) for cell in cells[width:]):
+            row.refuse(
+                ROW, f"This row has {len(cells)} cells but the header names {width} columns."
+            )
         for column in kind.columns:
             source = mapping.get(column.name)
             if source is None or isinstance(column.cell, MilestoneOf):

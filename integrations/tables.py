@@ -115,7 +115,7 @@ def _read_csv(text: str, delimiter: str, notes: list[str]) -> Table:
         rows = list(_limited(enumerate(reader, start=2)))
     except csv.Error as error:
         raise FileRefused(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
-    return Table(headers, rows, notes)
+    return _with_rows(Table(headers, rows, notes))
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -138,7 +138,13 @@ def _read_xlsx(data: bytes) -> Table:
         )
     finally:
         workbook.close()
-    return Table(headers, rows, [f"Read the first worksheet, {sheet.title!r}."])
+    return _with_rows(Table(headers, rows, [f"Read the first worksheet, {sheet.title!r}."]))
+
+
+def _with_rows(table: Table) -> Table:
+    if not table.rows:
+        raise FileRefused("The file has a header line but no rows to import.")
+    return table
 
 
 def _xlsx_cell(value: Any) -> Any:
