@@ -41,4 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "tpmo.views.system.bad_request"
 handler403 = "tpmo.views.system.forbidden"
+handler404 = "tpmo.views.system.not_found"
+handler500 = "tpmo.views.system.server_error"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from programs import services
+from programs.choices import Rag
 
 from programs.models import (
     BudgetLine,
@@ -118,7 +119,7 @@ class VersionedSerializer(serializers.ModelSerializer):
         if role_of(user) is Role.ADMIN:
             return
         if isinstance(instance, Program) and instance.pk is None:
-            raise serializers.ValidationError({"code": "Only TPMO admins add programs."})
+            raise serializers.ValidationError({"code": ["Only TPMO admins add programs."]})
         editable = set(Program.objects.editable_by(user).values_list("pk", flat=True))
         programs = programs_of(instance)
         if not any(program.pk in editable for program in programs):
@@ -224,6 +225,12 @@ class StatusReportSerializer(VersionedSerializer):
     program = _program()
     project = _project(required=False, allow_null=True)
     author = _person()
+    computed = serializers.ChoiceField(
+        choices=Rag.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The health the data gave when the report was published (empty if unknown).",
+    )
 
     class Meta:
         model = StatusReport
@@ -249,12 +256,19 @@ class StatusReportSerializer(VersionedSerializer):
         if overall and overall != computed.rag and not validated_data.get("variance_reason"):
             raise serializers.ValidationError(
                 {
-                    "variance_reason": f"You report {overall} but the data gives "
-                    f"{computed.rag.value}: say why they differ."
+                    "variance_reason": [
+                        f"You report {overall} but the data gives {computed.rag.value}: "
+                        "say why they differ."
+                    ]
                 }
             )
         try:
-            report, _ = services.status_report_publish(by=user, computed=computed, **validated_data)
+            report, _ = services.status_report_publish(
+                by=user,
+                computed=computed,
+                project=validated_data.pop("project", None),
+                **validated_data,
+            )
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
         return report

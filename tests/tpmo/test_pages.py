@@ -23,6 +23,12 @@ def pay_editors(status: int = 200) -> dict:
     return {ANON: 302, A: status, D: 403, T: status, V: 403, N: 404}
 
 
+def api() -> dict:
+    """The API with a browser session: every role reads; no token and no session is 401, a user
+    without a role 403."""
+    return {ANON: 401, **dict.fromkeys(ROLES, 200), None: 403}
+
+
 # url name → (how to build the URL from the portfolio fixture, {role: expected status}).
 # The TPM owns PAY; the director directs CHK. The admin has its own tests (test_admin.py).
 MATRIX = {
@@ -135,6 +141,43 @@ MATRIX = {
         lambda p: reverse("import-actuals"),
         {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},
     ),
+    "import-start": (
+        lambda p: reverse("import-start"),
+        {ANON: 302, A: 200, D: 200, T: 200, V: 403, N: 403},
+    ),
+    # Someone else's upload: hidden from every importer, refused to the others.
+    "import-batch": (
+        lambda p: reverse("import-batch", args=[_import_batch().pk]),
+        {ANON: 302, A: 404, D: 404, T: 404, V: 403, N: 403},
+    ),
+    "import-template": (lambda p: reverse("import-template", args=["milestones"]), everyone(200)),
+    "export-kind": (
+        lambda p: reverse("export-kind", args=["milestones"]) + "?program=PAY",
+        everyone(200, no_role=404),
+    ),
+    "api-tokens": (lambda p: reverse("api-tokens"), everyone(200)),
+    "api-token-revoke": (lambda p: reverse("api-token-revoke", args=[1]), everyone(405)),
+    "api:schema": (lambda p: reverse("api:schema"), everyone(200, anonymous=200)),
+    "api:docs": (lambda p: reverse("api:docs"), everyone(200, anonymous=200)),
+    **{
+        f"api:{name}": (lambda p, name=name, args=args: reverse(f"api:{name}", args=args(p)), api())
+        for name, args in [
+            ("program-list", lambda p: []),
+            ("program-detail", lambda p: ["PAY"]),
+            ("project-list", lambda p: []),
+            ("project-detail", lambda p: ["PAY-01"]),
+            ("milestone-list", lambda p: []),
+            ("milestone-detail", lambda p: [p["milestone"].pk]),
+            ("dependency-list", lambda p: []),
+            ("dependency-detail", lambda p: [p["dependency"].pk]),
+            ("risk-list", lambda p: []),
+            ("risk-detail", lambda p: [p["risk"].pk]),
+            ("status-report-list", lambda p: []),
+            ("status-report-detail", lambda p: [p["status_report"].pk]),
+            ("budget-line-list", lambda p: []),
+            ("budget-line-detail", lambda p: [p["budget_line"].pk]),
+        ]
+    },
     "impact": (
         lambda p: reverse("impact") + "?project=PAY-01&milestone=Beta&days=5",
         everyone(200),
@@ -156,6 +199,14 @@ MATRIX = {
     "healthz": (lambda p: reverse("healthz"), everyone(200, anonymous=200)),
     "favicon": (lambda p: reverse("favicon"), everyone(301, anonymous=301)),
 }
+
+
+def _import_batch():
+    from integrations.models import ImportBatch
+    from programs.factories import UserFactory
+
+    owner = UserFactory(username="uploader")
+    return ImportBatch.objects.create(user=owner, kind="milestones", filename="a.csv", content=b"x")
 
 
 def _calendar_token():

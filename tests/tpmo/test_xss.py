@@ -13,9 +13,11 @@ from tpmo.roles import Role
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 MARKUP = ("<script>alert(1)", "<img src=x onerror")
-# Every URL answering HTML (the calendar feeds are text/calendar: tested in test_calendars).
+# Every URL answering HTML (the calendar feeds are text/calendar: tested in test_calendars; the API
+# answers JSON and the import-format exports CSV, both checked below).
+NOT_HTML = ("calendar-", "api:", "export-kind", "import-template")
 HTML_URLS = sorted(
-    name for name in MATRIX if not name.startswith("calendar-") or name == "calendar-settings"
+    name for name in MATRIX if not name.startswith(NOT_HTML) or name == "calendar-settings"
 )
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
@@ -90,3 +92,33 @@ def test_exports_neutralise_formulas(client, user_for, portfolio, url):
     assert "\n=HYPERLINK" not in text  # … but never where a spreadsheet would run it
     assert ",=HYPERLINK" not in text
     assert '"=HYPERLINK' not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(name for name in MATRIX if name.startswith("api:")))
+def test_the_api_answers_json_that_no_browser_sniffs_as_html(client, user_for, hostile, name):
+    build, _ = MATRIX[name]
+    client.force_login(user_for(Role.ADMIN))
+
+    response = client.get(build(hostile))
+
+    assert response["Content-Type"].split(";")[0] in (
+        "application/json",
+        "application/vnd.oai.openapi",
+        "text/html",
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    if response["Content-Type"].startswith("text/html"):  # the docs page: no stored text
+        assert not [markup for markup in MARKUP if markup in response.content.decode()]
+
+
+@pytest.mark.django_db
+def test_import_format_exports_neutralise_formulas(client, user_for, portfolio):
+    fill(FORMULA)
+    client.force_login(user_for(Role.ADMIN))
+
+    response = client.get(reverse("export-kind", args=["milestones"]))
+
+    body = b"".join(response.streaming_content).decode()
+    assert f"'{FORMULA}".replace('"', '""') in body
+    assert f",{FORMULA}" not in body

@@ -5,10 +5,13 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as django_bad_request
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 
 from tpmo.security import end_sessions, log_forbidden, logger
 
@@ -29,10 +32,36 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """403: logged as a security event, then the usual page."""
+    """403: logged as a security event, then the usual page (JSON under /api/)."""
     log_forbidden(request, str(exception or ""))
+    if _wants_json(request):
+        return JsonResponse({"detail": "You may not do this."}, status=403)
     return render(request, "403.html", {"reason": exception}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: the usual page, or JSON under /api/ (an address no route matches)."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 (an unreadable request: too many fields, a body too large …), JSON under /api/."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "The request cannot be read."}, status=400)
+    return django_bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return django_server_error(request)
 
 
 class PasswordChange(auth_views.PasswordChangeView):
