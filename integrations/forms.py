@@ -17,14 +17,14 @@ ENCODING_CHOICES = [
     ("utf-8", "UTF-8"),
     ("cp1252", "Windows-1252 (Excel's plain CSV)"),
 ]
-DELIMITER_CHOICES = [
-    ("auto", "Guess"),
-    ("comma", "Comma ,"),
-    ("semicolon", "Semicolon ;"),
-    ("tab", "Tab"),
-    ("pipe", "Pipe |"),
-]
-assert {value for value, _ in DELIMITER_CHOICES} == set(DELIMITERS)
+DELIMITER_LABELS = {
+    "auto": "Guess",
+    "comma": "Comma ,",
+    "semicolon": "Semicolon ;",
+    "tab": "Tab",
+    "pipe": "Pipe |",
+}
+DELIMITER_CHOICES = [(name, DELIMITER_LABELS[name]) for name in DELIMITERS]
 
 
 class UploadForm(forms.Form):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models.functions import Lower
 
 from integrations.kinds import (
@@ -65,7 +65,7 @@ Mapping = dict[str, Source]
 
 
 def auto_mapping(kind: Kind, table: Table) -> Mapping:
-    """Each of the kind's columns taken from the file column of the same name, where there is one."""
+    """Each of the kind's columns taken from the file column of the same name, if there is one."""
     by_name = {normalise(header): header for header in table.headers}
     return {
         column.name: Source((by_name[normalise(column.name)],))
@@ -231,9 +231,7 @@ def _header(column: Column, source: Source | None) -> str:
     return source.columns[0] if source is not None and source.columns else column.name
 
 
-def _load_refs(
-    kind: Kind, table: Table, mapping: Mapping, positions: dict[str, list[int]]
-) -> Refs:
+def _load_refs(kind: Kind, table: Table, mapping: Mapping, positions: dict[str, list[int]]) -> Refs:
     refs = Refs()
     wanted: dict[tuple[Any, str], set[str]] = {}
     for column in kind.columns:
@@ -327,7 +325,9 @@ def _plan_row(
     ]
     if missing_key:
         for name in missing_key:
-            row.refuse(_header(kind.column(name), mapping.get(name)), "Required: it names the record.")
+            row.refuse(
+                _header(kind.column(name), mapping.get(name)), "Required: it names the record."
+            )
         return
     row.label = " / ".join(
         str(kind.column(name).cell.write(values[name]) if values.get(name) is not None else "—")
@@ -369,11 +369,9 @@ def _plan_row(
         setattr(record, column.field, value)
     if creating:
         for column in kind.columns:
-            if column.required and values.get(column.name) in (None, EMPTY):
-                if not any(column.name == error[0] for error in row.errors):
-                    row.refuse(
-                        column.name, "Required to add a record: map it or give a default."
-                    )
+            missing = column.required and values.get(column.name) in (None, EMPTY)
+            if missing and not any(column.name == error[0] for error in row.errors):
+                row.refuse(column.name, "Required to add a record: map it or give a default.")
     if row.errors:
         return
     if not kind.admin_only and not allowed(kind, record, scope):
@@ -408,7 +406,7 @@ def _empty_value(kind: Kind, column: Column) -> Any:
     model_field = kind.model._meta.get_field(column.field)
     if model_field.null:
         return None
-    if model_field.blank and model_field.get_internal_type() in ("CharField", "TextField"):
+    if isinstance(model_field, models.CharField | models.TextField) and model_field.blank:
         return ""
     return EMPTY
 

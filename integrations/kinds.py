@@ -21,11 +21,21 @@ from django.db.models.functions import Lower
 
 from integrations.tables import cell_text
 from programs import choices as pc
-from programs.models import BudgetLine, Dependency, FiscalPeriod, Milestone, Person, Program, Project
+from programs.models import (
+    BudgetLine,
+    Dependency,
+    FiscalPeriod,
+    Milestone,
+    Person,
+    Program,
+    Project,
+)
 from risks import choices as rc
 from risks.models import Risk
 
-EMPTY = object()  # an empty cell: "leave as it is" for a required field, "clear" for an optional one
+EMPTY = (
+    object()
+)  # an empty cell: "leave as it is" for a required field, "clear" for an optional one
 
 
 class CellError(ValueError):
@@ -63,6 +73,7 @@ class Code(Text):
         return super().read(raw, refs).upper()
 
 
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _JIRA_DATE = re.compile(r"^(\d{1,2})/([A-Za-z]{3})/(\d{2,4})(?:\s+\d{1,2}:\d{2}(?:\s*[AP]M)?)?$")
 
 
@@ -79,11 +90,14 @@ class Day:
         except ValueError:
             pass
         match = _JIRA_DATE.match(text)  # Jira's export: 24/Nov/26 9:00 AM
-        if match:
+        if match and match.group(2).lower() in _MONTHS:
             day, month, year = match.groups()
             try:
-                fmt = "%d/%b/%y" if len(year) == 2 else "%d/%b/%Y"
-                return datetime.strptime(f"{day}/{month}/{year}", fmt).date()
+                return date(
+                    int(year) + (2000 if len(year) == 2 else 0),
+                    _MONTHS.index(month.lower()) + 1,
+                    int(day),
+                )
             except ValueError:
                 pass
         raise CellError(f"{text[:40]!r} is not a date; use YYYY-MM-DD (e.g. 2026-11-24).")
@@ -311,7 +325,9 @@ def _scoped(queryset: models.QuerySet, path: str) -> Callable[[Program | None], 
 
 
 def _person(name: str, **kwargs: Any) -> Column:
-    return Column(name, Ref(Person, "email"), help="E-mail address (or the person's name).", **kwargs)
+    return Column(
+        name, Ref(Person, "email"), help="E-mail address (or the person's name).", **kwargs
+    )
 
 
 PEOPLE = Kind(
@@ -427,9 +443,7 @@ DEPENDENCIES = Kind(
     label="Dependencies",
     model=Dependency,
     columns=(
-        Column(
-            "predecessor", Ref(Project, "code"), required=True, attr="predecessor_project"
-        ),
+        Column("predecessor", Ref(Project, "code"), required=True, attr="predecessor_project"),
         Column("predecessor_milestone", MilestoneOf("predecessor")),
         Column("successor", Ref(Project, "code"), required=True, attr="successor_project"),
         Column("successor_milestone", MilestoneOf("successor")),
@@ -444,22 +458,27 @@ DEPENDENCIES = Kind(
     key=("predecessor", "predecessor_milestone", "successor", "successor_milestone"),
     program_of=lambda record: record.successor_project.program,
     export_queryset=lambda program: (
-        Dependency.objects.filter(
-            models.Q(successor_project__program=program)
-            | models.Q(predecessor_project__program=program)
+        (
+            Dependency.objects.filter(
+                models.Q(successor_project__program=program)
+                | models.Q(predecessor_project__program=program)
+            )
+            if program
+            else Dependency.objects.all()
         )
-        if program
-        else Dependency.objects.all()
-    )
-    .select_related(
-        "predecessor_project", "predecessor_milestone", "successor_project", "successor_milestone"
-    )
-    .select_related("owner")
-    .order_by(
-        "predecessor_project__code",
-        "predecessor_milestone__name",
-        "successor_project__code",
-        "successor_milestone__name",
+        .select_related(
+            "predecessor_project",
+            "predecessor_milestone",
+            "successor_project",
+            "successor_milestone",
+        )
+        .select_related("owner")
+        .order_by(
+            "predecessor_project__code",
+            "predecessor_milestone__name",
+            "successor_project__code",
+            "successor_milestone__name",
+        )
     ),
 )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from integrations.importer import Mapping, Plan, RowResult, Scope, Source, allowed, refuse_cycles
 from integrations.kinds import DEPENDENCIES, MILESTONES, Kind

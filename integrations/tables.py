@@ -134,7 +134,10 @@ def _read_xlsx(data: bytes) -> Table:
             raise FileRefused("The first worksheet is empty.") from None
         headers = _checked_headers(["" if cell is None else str(cell) for cell in header])
         rows = list(
-            _limited((number, [_xlsx_cell(cell) for cell in row]) for number, row in enumerate(values, start=2))
+            _limited(
+                (number, [_xlsx_cell(cell) for cell in row])
+                for number, row in enumerate(values, start=2)
+            )
         )
     finally:
         workbook.close()

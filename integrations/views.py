@@ -28,8 +28,8 @@ from integrations.models import ApiToken, ImportBatch
 from integrations.presets import PRESETS
 from integrations.tables import FileRefused, Table, read_table
 from programs.models import Program
-from tpmo.exports import FORMATS
 from tpmo import security
+from tpmo.exports import FORMATS
 from tpmo.roles import Role, role_of
 
 IMPORTERS = {Role.ADMIN, Role.DIRECTOR, Role.TPM}
@@ -38,9 +38,8 @@ SHOWN_ROWS = 200  # rows of a plan listed on the page (refused rows first; count
 
 def _importer(request: HttpRequest) -> Role:
     role = role_of(request.user)
-    if role not in IMPORTERS:
+    if role is None or role not in IMPORTERS:
         raise PermissionDenied("Importing is for TPMs, directors and TPMO admins.")
-    assert role is not None
     return role
 
 
@@ -127,7 +126,8 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("import-batch", pk=batch.pk)
     if apply:
         messages.error(
-            request, f"Nothing imported: {plan.count('refused')} row(s) refused. Fix them and try again."
+            request,
+            f"Nothing imported: {plan.count('refused')} row(s) refused. Fix them and try again.",
         )
     return _batch_page(request, batch, form, plan, table, mapping=mapping)
 
@@ -162,7 +162,9 @@ def _batch_page(
     if plan is not None:
         rows = plan.all_rows
         refused = [row for row in rows if row.errors]
-        others = [row for row in rows if not row.errors and (row.action != "unchanged" or row.notes)]
+        others = [
+            row for row in rows if not row.errors and (row.action != "unchanged" or row.notes)
+        ]
         context["shown"] = (refused + others)[:SHOWN_ROWS]
         context["hidden"] = len(refused) + len(others) - len(context["shown"])
         context["unused"] = unused_headers(

@@ -26,11 +26,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower():
             return None
         if len(header) != 2 or not header[1].startswith(TOKEN_PREFIX):
-            raise exceptions.AuthenticationFailed("Give the token as 'Authorization: Bearer tpmo_…'.")
+            raise exceptions.AuthenticationFailed(
+                "Give the token as 'Authorization: Bearer tpmo_…'."
+            )
         token = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=token_digest(header[1]))
-            .first()
+            ApiToken.objects.select_related("user").filter(digest=token_digest(header[1])).first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("This token is unknown or was revoked.")

@@ -33,7 +33,7 @@ ON_UPDATE = {"409": ("The record changed since the version sent; 'current' holds
 
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook."""
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             answers = ERRORS | NOT_FOUND
             if method in ("put", "patch"):
@@ -42,6 +42,9 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             for code, (description, schema) in answers.items():
                 responses.setdefault(
                     code,
-                    {"description": description, "content": {"application/json": {"schema": schema}}},
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": schema}},
+                    },
                 )
     return result

@@ -11,7 +11,6 @@ from rest_framework import serializers
 
 from programs import services
 from programs.choices import Rag
-
 from programs.models import (
     BudgetLine,
     Dependency,
@@ -30,7 +29,10 @@ from tpmo.roles import Role, role_of
 
 def _person(**kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="email", queryset=Person.objects.all(), help_text="The person's e-mail.", **kwargs
+        slug_field="email",
+        queryset=Person.objects.all(),
+        help_text="The person's e-mail.",
+        **kwargs,
     )
 
 
@@ -286,4 +288,3 @@ class BudgetLineSerializer(VersionedSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
         validators: list[Any] = []
-

@@ -39,7 +39,8 @@ def test_tokens_are_stored_as_digests_and_shown_once(client, user_for):
     page = client.post(reverse("api-tokens"), {"name": "Power BI"})
 
     secret = page.context["secret"]
-    assert secret.startswith("tpmo_") and len(secret) == 48
+    assert secret.startswith("tpmo_")
+    assert len(secret) == 48
     token = ApiToken.objects.get(user=user)
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert token.prefix == secret[:11]
@@ -78,15 +79,19 @@ def test_token_changes_are_security_events_without_the_secret(client, user_for, 
     secret = response.context["secret"]
     assert [
         r.getMessage().split(" ip=")[0] for r in caplog.records if "api token" in r.getMessage()
-    ] == [
-        f"api token created user=tpm token=CI ({secret[:11]}…)"
-    ]
+    ] == [f"api token created user=tpm token=CI ({secret[:11]}…)"]
     assert secret not in caplog.text
 
 
 @pytest.mark.parametrize(
     ("role", "read", "write"),
-    [(Role.ADMIN, 200, 200), (Role.DIRECTOR, 200, 403), (Role.TPM, 200, 200), (Role.VIEWER, 200, 403), (None, 403, 403)],
+    [
+        (Role.ADMIN, 200, 200),
+        (Role.DIRECTOR, 200, 403),
+        (Role.TPM, 200, 200),
+        (Role.VIEWER, 200, 403),
+        (None, 403, 403),
+    ],
 )
 def test_roles_read_and_write_as_on_the_pages(client, portfolio, user_for, role, read, write):
     auth = bearer(user_for(role))
@@ -94,7 +99,9 @@ def test_roles_read_and_write_as_on_the_pages(client, portfolio, user_for, role,
     url = reverse("api:milestone-detail", args=[milestone.pk])
 
     assert client.get(url, **auth).status_code == read
-    response = send(client, "patch", url, auth, {"forecast_date": "2026-12-01", "version": milestone.version})
+    response = send(
+        client, "patch", url, auth, {"forecast_date": "2026-12-01", "version": milestone.version}
+    )
     assert response.status_code == write
 
 
@@ -109,14 +116,21 @@ def test_a_write_is_validated_saved_with_history_and_version_checked(client, por
     missing = send(client, "patch", url, auth, {"forecast_date": "2027-01-01"})
     invalid = send(client, "patch", url, auth, {"status": "done", "version": 2})
 
-    assert first.status_code == 200 and first.json()["version"] == 2
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
     assert stale.status_code == 409
     assert stale.json()["current"]["forecast_date"] == "2026-12-01"
-    assert stale.json()["detail"].startswith("This record changed since you read it: it is at version 2")
+    assert stale.json()["detail"].startswith(
+        "This record changed since you read it: it is at version 2"
+    )
     assert missing.status_code == 400
-    assert missing.json() == {"version": ["Give the version you read (it guards against lost updates)."]}
+    assert missing.json() == {
+        "version": ["Give the version you read (it guards against lost updates)."]
+    }
     assert invalid.status_code == 400
-    assert invalid.json() == {"actual_date": ["Give the date the milestone was reached to mark it done."]}
+    assert invalid.json() == {
+        "actual_date": ["Give the date the milestone was reached to mark it done."]
+    }
     milestone.refresh_from_db()
     assert (milestone.forecast_date, milestone.version) == (dt.date(2026, 12, 1), 2)
     latest = milestone.history.first()
@@ -154,7 +168,8 @@ def test_a_tpm_cannot_create_in_or_move_into_another_program(client, portfolio, 
 def test_a_tpm_creates_a_project_in_their_program(client, portfolio, user_for):
     auth = bearer(user_for(Role.TPM))
     body = {
-        "code": "PAY-02", "program": "PAY", "name": "Card vault", "lead": portfolio["project"].lead.email,
+        "code": "PAY-02", "program": "PAY", "name": "Card vault",
+        "lead": portfolio["project"].lead.email,
         "baseline_start": "2026-01-01", "baseline_end": "2026-03-01",
         "forecast_start": "2026-01-01", "forecast_end": "2026-02-01",
     }  # fmt: skip
@@ -166,12 +181,15 @@ def test_a_tpm_creates_a_project_in_their_program(client, portfolio, user_for):
     assert Project.objects.get(code="PAY-02").history.get().history_change_reason == "API"
 
 
-def test_a_status_report_keeps_the_computed_health_and_asks_why_it_differs(client, portfolio, user_for):
+def test_a_status_report_keeps_the_computed_health_and_asks_why_it_differs(
+    client, portfolio, user_for
+):
     user = user_for(Role.TPM)
     auth = bearer(user)
     body = {
         "program": "PAY", "report_date": "2026-11-20", "overall": "green", "schedule": "green",
-        "budget": "green", "scope": "green", "summary": "All good", "author": portfolio["program"].tpm.email,
+        "budget": "green", "scope": "green", "summary": "All good",
+        "author": portfolio["program"].tpm.email,
     }  # fmt: skip
     url = reverse("api:status-report-list")
 
@@ -200,7 +218,9 @@ def test_lists_take_the_pages_filters(client, portfolio, user_for):
 
     programs = client.get(reverse("api:program-list") + "?q=pay", **auth).json()
     keys = client.get(reverse("api:milestone-list") + "?key=true", **auth).json()
-    deps = client.get(reverse("api:dependency-list") + f"?program={portfolio['other_program'].pk}", **auth).json()
+    deps = client.get(
+        reverse("api:dependency-list") + f"?program={portfolio['other_program'].pk}", **auth
+    ).json()
     bad = client.get(reverse("api:milestone-list") + "?window=forever", **auth)
 
     assert [p["code"] for p in programs["results"]] == ["PAY"]

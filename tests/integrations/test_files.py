@@ -49,7 +49,10 @@ def attempt(data, **options):
 def test_a_byte_order_mark_is_read_past(portfolio):
     notes, plan = attempt(("\ufeff" + HEADER + "\n" + rows(2)).encode("utf-8"))
 
-    assert notes == ["Read as UTF-8 (the file starts with a byte-order mark).", "Columns separated by commas."]
+    assert notes == [
+        "Read as UTF-8 (the file starts with a byte-order mark).",
+        "Columns separated by commas.",
+    ]
     assert plan.summary["create"] == 2
 
 
@@ -79,7 +82,9 @@ def test_the_wrong_delimiter_is_named(portfolio):
 
 
 def test_unknown_headers_leave_the_key_unmapped(portfolio):
-    problems, _ = attempt(b"projekt,title,baseline_date,forecast_date\nPAY-01,X,2026-01-01,2026-01-02\n")
+    problems, _ = attempt(
+        b"projekt,title,baseline_date,forecast_date\nPAY-01,X,2026-01-01,2026-01-02\n"
+    )
 
     assert problems == {
         "project": "Records are found by this column: map it to a file column.",
@@ -88,7 +93,9 @@ def test_unknown_headers_leave_the_key_unmapped(portfolio):
 
 
 def test_duplicate_headers_are_named_with_their_positions(portfolio):
-    problems, _ = attempt(b"project,name,name,baseline_date,forecast_date\nPAY-01,X,Y,2026-01-01,2026-01-02\n")
+    problems, _ = attempt(
+        b"project,name,name,baseline_date,forecast_date\nPAY-01,X,Y,2026-01-01,2026-01-02\n"
+    )
 
     assert problems == {
         "name": "The file has 2 columns named 'name' (columns 2, 3); rename them apart."
@@ -136,10 +143,28 @@ def test_one_bad_row_among_ten_thousand_imports_nothing(portfolio):
         (HEADER.encode() + b"\n", {}, "The file has a header line but no rows to import."),
         (b"project,,name\nPAY-01,,X\n", {}, "Column(s) 2 have no name in the header line."),
         (b'project,name\n"PAY-01,X\n', {}, "Line 2 cannot be read as CSV: unexpected end of data."),
-        (b"PK\x03\x04 not really a workbook", {}, "This is not a readable XLSX workbook (File is not a zip file)."),
-        (b"x" * (MAX_BYTES + 1), {}, "The file is 10.0 MB; the limit is 10 MB. Split it into smaller files."),
+        (
+            b"PK\x03\x04 not really a workbook",
+            {},
+            "This is not a readable XLSX workbook (File is not a zip file).",
+        ),
+        (
+            b"x" * (MAX_BYTES + 1),
+            {},
+            "The file is 10.0 MB; the limit is 10 MB. Split it into smaller files.",
+        ),
     ],
-    ids=["invalid-utf8", "not-cp1252", "utf16", "empty", "header-only", "blank-header", "bad-quote", "bad-xlsx", "too-big"],
+    ids=[
+        "invalid-utf8",
+        "not-cp1252",
+        "utf16",
+        "empty",
+        "header-only",
+        "blank-header",
+        "bad-quote",
+        "bad-xlsx",
+        "too-big",
+    ],
 )
 def test_unreadable_files_are_refused_with_the_reason(portfolio, data, options, message):
     before = Milestone.objects.count()
@@ -155,16 +180,28 @@ def test_a_hundred_thousand_rows_are_refused_before_any_is_checked(portfolio):
 
     message, _ = attempt(text.encode())
 
-    assert message == "The file has more than 50,000 rows; the limit is 50,000. Split it into smaller files."
+    assert (
+        message
+        == "The file has more than 50,000 rows; the limit is 50,000. Split it into smaller files."
+    )
 
 
 def test_formulas_and_ragged_rows_are_refused_row_by_row(portfolio):
-    text = HEADER + "\nPAY-01,=HYPERLINK(\"http://x\"),2026-01-01,2026-01-02\nPAY-01,Ok,2026-01-01,2026-01-02,extra\n"
+    text = (
+        HEADER
+        + '\nPAY-01,=HYPERLINK("http://x"),2026-01-01,2026-01-02\nPAY-01,Ok,2026-01-01,2026-01-02,extra\n'
+    )
 
     _, plan = attempt(text.encode())
 
     assert [row.errors for row in plan.rows] == [
-        [("name", "'=HYPERLINK(\"http://x\")' is a spreadsheet formula; save the file with values instead.")],
+        [
+            (
+                "name",
+                "'=HYPERLINK(\"http://x\")' is a spreadsheet formula; save the file with values "
+                "instead.",
+            )
+        ],
         [("row", "This row has 5 cells but the header names 4 columns.")],
     ]
 
@@ -173,7 +210,8 @@ def test_an_xlsx_workbook_with_dates_and_numbers_imports(portfolio):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["project", "name", "baseline_date", "forecast_date", "is_key"])
-    sheet.append(["PAY-01", "From Excel", dt.datetime(2026, 5, 1), dt.date(2026, 5, 8), 1])
+    excel_datetime = dt.datetime(2026, 5, 1)  # noqa: DTZ001 (spreadsheets hold no time zone)
+    sheet.append(["PAY-01", "From Excel", excel_datetime, dt.date(2026, 5, 8), 1])
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -192,8 +230,12 @@ def test_an_xlsx_workbook_with_dates_and_numbers_imports(portfolio):
 def _program_with_everything():
     program = pf.ProgramFactory(code="RT", name="Round trip", description="=formula-looking text")
     first = pf.ProjectFactory(program=program, code="RT-01", description="-starts with a dash")
-    second = pf.ProjectFactory(program=program, code="RT-02", status="completed", actual_end=dt.date(2026, 9, 1))
-    beta = pf.MilestoneFactory(project=first, name="Beta", is_key=True, key="JIRA-1", owner=first.lead)
+    second = pf.ProjectFactory(
+        program=program, code="RT-02", status="completed", actual_end=dt.date(2026, 9, 1)
+    )
+    beta = pf.MilestoneFactory(
+        project=first, name="Beta", is_key=True, key="JIRA-1", owner=first.lead
+    )
     pf.MilestoneFactory(project=second, name="Done", status="done", actual_date=dt.date(2026, 3, 3))
     pf.DependencyFactory(
         predecessor_project=first, predecessor_milestone=beta, successor_project=second,
@@ -202,8 +244,12 @@ def _program_with_everything():
     )  # fmt: skip
     for period in (pf.FiscalPeriodFactory(), pf.FiscalPeriodFactory()):
         pf.BudgetLineFactory(project=first, period=period, planned=1000, actual=250.5, forecast=900)
-    rf.RiskFactory(program=program, project=first, title="Vendor late", owner=program.tpm, cost_impact=1200)
-    rf.RiskFactory(program=program, project=None, title="@mention in title", proximity_date=dt.date(2026, 7, 1))
+    rf.RiskFactory(
+        program=program, project=first, title="Vendor late", owner=program.tpm, cost_impact=1200
+    )
+    rf.RiskFactory(
+        program=program, project=None, title="@mention in title", proximity_date=dt.date(2026, 7, 1)
+    )
     return program
 
 
@@ -216,7 +262,9 @@ def test_export_import_into_an_empty_database_and_export_again_is_identical(db):
     assert Milestone.objects.count() == 0
     for slug, kind in KINDS.items():
         table = read_table(exported[slug].encode())
-        plan, _ = run_import(kind, table, auto_mapping(kind, table), user=None, reason="rt", apply=True)
+        plan, _ = run_import(
+            kind, table, auto_mapping(kind, table), user=None, reason="rt", apply=True
+        )
         assert plan.valid, [row.errors for row in plan.rows if row.errors]
 
     from programs.models import Program

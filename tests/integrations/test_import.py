@@ -67,7 +67,10 @@ def test_importing_the_same_file_again_changes_nothing(portfolio):
 
 
 def test_one_refused_row_imports_nothing_and_says_where(portfolio):
-    text = MILESTONES + "PAY-01,Launch,2026-07-01,someday,no,planned,\nNOPE-9,X,2026-01-01,2026-01-01,no,,\n"
+    text = (
+        MILESTONES
+        + "PAY-01,Launch,2026-07-01,someday,no,planned,\nNOPE-9,X,2026-01-01,2026-01-01,no,,\n"
+    )
     before = Milestone.objects.count()
 
     plan, changed = plan_of(text, "milestones", apply=True)
@@ -146,7 +149,7 @@ def test_budget_lines_upsert_by_project_period_and_category(portfolio):
         f"PAY-01,{line.period.name},travel,10,0\n"
     )
 
-    plan, changed = plan_of(text, "budget", apply=True)
+    plan, _ = plan_of(text, "budget", apply=True)
 
     assert plan.summary == {"create": 1, "update": 1, "unchanged": 0, "refused": 0}
     line.refresh_from_db()
@@ -163,9 +166,7 @@ def test_a_column_left_out_keeps_its_value_and_a_default_fills_empty_cells(portf
     mapping["forecast_date"] = Source(("forecast_date",), default="2026-08-15")
     mapping["baseline_date"] = Source((), default="2026-08-01")
 
-    plan, _ = run_import(
-        KINDS["milestones"], table, mapping, user=None, reason="x", apply=True
-    )
+    run_import(KINDS["milestones"], table, mapping, user=None, reason="x", apply=True)
 
     milestone.refresh_from_db()
     assert milestone.forecast_date == dt.date(2026, 8, 15)
@@ -176,7 +177,10 @@ def test_a_column_left_out_keeps_its_value_and_a_default_fills_empty_cells(portf
 
 
 def test_the_same_record_twice_in_a_file_is_refused(portfolio):
-    text = "project,name,baseline_date,forecast_date\nPAY-01,X,2026-01-01,2026-01-02\npay-01,X,2026-01-01,2026-01-03\n"
+    text = (
+        "project,name,baseline_date,forecast_date\n"
+        "PAY-01,X,2026-01-01,2026-01-02\npay-01,X,2026-01-01,2026-01-03\n"
+    )
 
     plan, _ = plan_of(text, "milestones")
 
@@ -210,11 +214,7 @@ def test_dependencies_that_would_close_a_cycle_are_refused(portfolio):
 
 def test_a_cycle_within_the_file_is_refused_on_each_of_its_rows(portfolio):
     pf.ProjectFactory(program=portfolio["program"], code="PAY-02")
-    text = (
-        "predecessor,successor,type,lag_days\n"
-        "PAY-01,PAY-02,FS,0\n"
-        "PAY-02,PAY-01,SS,-3\n"
-    )
+    text = "predecessor,successor,type,lag_days\nPAY-01,PAY-02,FS,0\nPAY-02,PAY-01,SS,-3\n"
 
     plan, _ = plan_of(text, "dependencies")
 
@@ -244,7 +244,8 @@ def test_risks_upsert_by_program_and_title(portfolio):
 JIRA_CSV = (
     "Summary,Issue key,Issue Type,Status,Assignee,Due date,Resolved,Parent,"
     "Outward issue link (Blocks),Outward issue link (Blocks),Inward issue link (Blocks)\n"
-    "Design signed off,PAY-101,Task,Done,{owner},10/Nov/26 9:00 AM,12/Nov/26 4:30 PM,PAY-01,PAY-102,PAY-103,\n"
+    "Design signed off,PAY-101,Task,Done,{owner},10/Nov/26 9:00 AM,12/Nov/26 4:30 PM,PAY-01,"
+    "PAY-102,PAY-103,\n"
     "API frozen,PAY-102,Task,In Progress,,01/Dec/26,,PAY-01,,,\n"
     "Load test,PAY-103,Task,To Do,,15/Jan/27,,PAY-01,,,ZZZ-9\n"
 )
@@ -283,7 +284,9 @@ def test_jira_issues_become_milestones_and_blocks_links_dependencies(portfolio, 
 def test_a_moved_jira_due_date_moves_the_forecast_and_keeps_the_baseline(portfolio):
     text = JIRA_CSV.format(owner="")
     table = read_table(text.encode())
-    run_import(JIRA.kind, table, JIRA.mapping(table), user=None, reason="j", apply=True, links=JIRA.links)
+    run_import(
+        JIRA.kind, table, JIRA.mapping(table), user=None, reason="j", apply=True, links=JIRA.links
+    )
     moved = read_table(text.replace("01/Dec/26", "20/Dec/26").encode())
 
     plan, _ = run_import(
@@ -307,7 +310,8 @@ def test_upload_map_dry_run_then_apply_through_the_pages(client, portfolio, user
     client.force_login(user_for(Role.TPM))
 
     response = client.post(
-        reverse("import-start"), {"file": upload(MILESTONES), "kind": "milestones", "encoding": "auto", "delimiter": "auto"}
+        reverse("import-start"),
+        {"file": upload(MILESTONES), "kind": "milestones", "encoding": "auto", "delimiter": "auto"},
     )
     batch = ImportBatch.objects.get()
     assert response.url == reverse("import-batch", args=[batch.pk])
@@ -317,8 +321,14 @@ def test_upload_map_dry_run_then_apply_through_the_pages(client, portfolio, user
     assert page.context["plan"].summary == {"create": 1, "update": 1, "unchanged": 0, "refused": 0}
     assert Milestone.objects.filter(name="GA").count() == 0  # a dry run writes nothing
 
-    form = {f"{c.name}__column": c.name for c in KINDS["milestones"].columns if c.name in MILESTONES.split("\n")[0].split(",")}
-    applied = client.post(reverse("import-batch", args=[batch.pk]), {**form, "action": "apply"}, follow=True)
+    form = {
+        f"{c.name}__column": c.name
+        for c in KINDS["milestones"].columns
+        if c.name in MILESTONES.split("\n")[0].split(",")
+    }
+    applied = client.post(
+        reverse("import-batch", args=[batch.pk]), {**form, "action": "apply"}, follow=True
+    )
     assert "Imported file.csv: 1 created, 1 updated, 0 unchanged." in applied.content.decode()
     assert Milestone.objects.filter(name="GA").count() == 1
     batch.refresh_from_db()
@@ -328,7 +338,10 @@ def test_upload_map_dry_run_then_apply_through_the_pages(client, portfolio, user
 def test_the_mapping_form_renames_columns_and_reports_a_missing_key(client, portfolio, user_for):
     client.force_login(user_for(Role.ADMIN))
     text = "Proj,Title,Planned,Expected\nPAY-01,Beta,2026-03-01,2026-04-01\n"
-    client.post(reverse("import-start"), {"file": upload(text), "kind": "milestones", "encoding": "auto", "delimiter": "auto"})
+    client.post(
+        reverse("import-start"),
+        {"file": upload(text), "kind": "milestones", "encoding": "auto", "delimiter": "auto"},
+    )
     batch = ImportBatch.objects.get()
 
     first = client.get(reverse("import-batch", args=[batch.pk]))
@@ -336,17 +349,32 @@ def test_the_mapping_form_renames_columns_and_reports_a_missing_key(client, port
         "project": "Records are found by this column: map it to a file column.",
         "name": "Records are found by this column: map it to a file column.",
     }
-    chosen = {"project__column": "Proj", "name__column": "Title", "baseline_date__column": "Planned", "forecast_date__column": "Expected"}
+    chosen = {
+        "project__column": "Proj",
+        "name__column": "Title",
+        "baseline_date__column": "Planned",
+        "forecast_date__column": "Expected",
+    }
     checked = client.post(reverse("import-batch", args=[batch.pk]), {**chosen, "action": "check"})
-    assert checked.context["plan"].summary == {"create": 0, "update": 1, "unchanged": 0, "refused": 0}
-    assert checked.context["plan"].rows[0].changes[-1] == ("forecast_date", portfolio["milestone"].forecast_date.isoformat(), "2026-04-01")
+    assert checked.context["plan"].summary == {
+        "create": 0,
+        "update": 1,
+        "unchanged": 0,
+        "refused": 0,
+    }
+    assert checked.context["plan"].rows[0].changes[-1] == (
+        "forecast_date",
+        portfolio["milestone"].forecast_date.isoformat(),
+        "2026-04-01",
+    )
 
 
 def test_a_file_that_cannot_be_read_is_refused_next_to_the_field(client, portfolio, user_for):
     client.force_login(user_for(Role.TPM))
 
     response = client.post(
-        reverse("import-start"), {"file": upload(b""), "kind": "milestones", "encoding": "auto", "delimiter": "auto"}
+        reverse("import-start"),
+        {"file": upload(b""), "kind": "milestones", "encoding": "auto", "delimiter": "auto"},
     )
 
     assert response.status_code == 200
@@ -356,7 +384,9 @@ def test_a_file_that_cannot_be_read_is_refused_next_to_the_field(client, portfol
 
 def test_another_users_import_is_not_found(client, portfolio, user_for, make_user):
     owner = user_for(Role.ADMIN)
-    batch = ImportBatch.objects.create(user=owner, kind="milestones", filename="a.csv", content=MILESTONES.encode())
+    batch = ImportBatch.objects.create(
+        user=owner, kind="milestones", filename="a.csv", content=MILESTONES.encode()
+    )
     client.force_login(make_user(Role.TPM, username="someone"))
 
     assert client.get(reverse("import-batch", args=[batch.pk])).status_code == 404
@@ -366,7 +396,13 @@ def test_people_import_is_refused_to_a_tpm_at_upload(client, portfolio, user_for
     client.force_login(user_for(Role.TPM))
 
     response = client.post(
-        reverse("import-start"), {"file": upload("email,name\na@b.c,A\n"), "kind": "people", "encoding": "auto", "delimiter": "auto"}
+        reverse("import-start"),
+        {
+            "file": upload("email,name\na@b.c,A\n"),
+            "kind": "people",
+            "encoding": "auto",
+            "delimiter": "auto",
+        },
     )
 
     assert response.context["form"].errors == {"kind": ["Only TPMO admins import people."]}
@@ -381,7 +417,10 @@ def test_import_data_dry_run_then_apply(portfolio, tmp_path, capsys):
 
     call_command("import_data", str(path), "--kind", "milestones", "--dry-run")
     assert not Milestone.objects.filter(name="GA").exists()
-    assert "Would change 2 record(s) (1 create, 1 update, 0 unchanged, 0 refused)." in capsys.readouterr().out
+    assert (
+        "Would change 2 record(s) (1 create, 1 update, 0 unchanged, 0 refused)."
+        in capsys.readouterr().out
+    )
 
     call_command("import_data", str(path), "--kind", "milestones")
     assert Milestone.objects.filter(name="GA").exists()
@@ -391,7 +430,9 @@ def test_import_data_fails_with_the_refused_rows_and_changes_nothing(portfolio, 
     path = tmp_path / "m.csv"
     path.write_text(MILESTONES + "PAY-01,Bad,2026-01-01,never,no,planned,\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"Nothing imported \(1 create, 1 update, 0 unchanged, 1 refused\)"):
+    with pytest.raises(
+        CommandError, match=r"Nothing imported \(1 create, 1 update, 0 unchanged, 1 refused\)"
+    ):
         call_command("import_data", str(path), "--kind", "milestones")
 
     assert "row 4: forecast_date: 'never' is not a date" in capsys.readouterr().out
@@ -404,7 +445,8 @@ def test_import_data_maps_columns_from_the_command_line(portfolio, tmp_path):
 
     call_command(
         "import_data", str(path), "--kind", "milestones",
-        "--map", "project=P", "--map", "name=N", "--map", "baseline_date=B", "--map", "forecast_date=F",
+        "--map", "project=P", "--map", "name=N",
+        "--map", "baseline_date=B", "--map", "forecast_date=F",
         "--default", "is_key=yes",
     )  # fmt: skip
 

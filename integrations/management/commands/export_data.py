@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=sorted(KINDS), required=True)
         parser.add_argument("--program", help="Only this program's records (its code).")
         parser.add_argument("--format", choices=FORMATS, default="csv")
-        parser.add_argument("--out", type=Path, help="Write to this file (default: standard output).")
+        parser.add_argument(
+            "--out", type=Path, help="Write to this file (default: standard output)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = KINDS[options["kind"]]
