@@ -65,7 +65,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         "form": form,
         "batches": ImportBatch.objects.filter(user=request.user).defer("content")[:10],
         "kinds": KINDS.values(),
-        "programs": Program.objects.editable_by(request.user).only("code", "name"),
+        "programs": Program.objects.only("code", "name"),
     }
     return render(request, "integrations/import_start.html", context)
 
@@ -183,9 +183,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_safe
-def export_kind(request: HttpRequest, kind: str) -> HttpResponse:
+def export_data(request: HttpRequest) -> HttpResponse:
     """Every record of a kind (or one program's), in the import format: CSV or XLSX."""
-    found = KINDS.get(kind)
+    found = KINDS.get(request.GET.get("kind", ""))
     if found is None or role_of(request.user) is None:
         raise Http404("No such kind of record.")
     code = request.GET.get("program", "").strip().upper()

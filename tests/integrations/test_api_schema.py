@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -31,7 +33,19 @@ CHECKS = [
 OPERATIONS = 35  # seven resources × list, create, read, replace, update
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Requests made straight to the WSGI app would close the test's database connection at their
+    end (Django's test client prevents that the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_open")
 def test_every_operation_answers_as_its_schema_says(portfolio, user_for):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     headers = {"Authorization": f"Bearer {ApiToken.issue(user_for(Role.TPM), 'fuzz')[1]}"}

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from openpyxl import Workbook
 
 from integrations.exporting import csv_text
@@ -258,6 +259,11 @@ def test_export_import_into_an_empty_database_and_export_again_is_identical(db):
     exported = {slug: csv_text(kind, program) for slug, kind in KINDS.items()}
     assert all(text.count("\n") >= 2 for text in exported.values()), exported
 
+    if (
+        connection.vendor == "postgresql"
+    ):  # check the deferred keys now: TRUNCATE needs none pending
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, inhibit_post_migrate=True)
     assert Milestone.objects.count() == 0
     for slug, kind in KINDS.items():

@@ -151,8 +151,8 @@ MATRIX = {
         {ANON: 302, A: 404, D: 404, T: 404, V: 403, N: 403},
     ),
     "import-template": (lambda p: reverse("import-template", args=["milestones"]), everyone(200)),
-    "export-kind": (
-        lambda p: reverse("export-kind", args=["milestones"]) + "?program=PAY",
+    "export-data": (
+        lambda p: reverse("export-data") + "?kind=milestones&program=PAY",
         everyone(200, no_role=404),
     ),
     "api-tokens": (lambda p: reverse("api-tokens"), everyone(200)),
