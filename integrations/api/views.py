@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +25,7 @@ from risks.filters import RiskFilter
 from risks.models import Risk
 from tpmo.health_queries import with_reported
 from tpmo.history import StaleEdit
+from tpmo.permissions import require_editable
 
 
 class Pages(pagination.PageNumberPagination):
@@ -80,9 +80,7 @@ class RecordViewSet(
     def get_object(self) -> Any:
         record = super().get_object()
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            manager = type(record)._default_manager
-            if not manager.editable_by(self.request.user).filter(pk=record.pk).exists():
-                raise PermissionDenied("Your role does not let you change this program's records.")
+            require_editable(record, self.request.user)  # 404 outside the editor's programs
         return record
 
     @transaction.atomic

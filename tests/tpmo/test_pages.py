@@ -18,9 +18,10 @@ def everyone(status: int, anonymous: int = 302, no_role: int | None = None) -> d
 
 
 def pay_editors(status: int = 200) -> dict:
-    """An edit page of PAY: its TPM and admins in; the director of another program and viewers
-    refused; a user without a role does not even see PAY."""
-    return {ANON: 302, A: status, D: 403, T: status, V: 403, N: 404}
+    """An edit page of PAY: its TPM and admins in; for the director of other programs it does not
+    exist (404); viewers, whose role changes nothing, are refused (403); a user without a role does
+    not even see PAY."""
+    return {ANON: 302, A: status, D: 404, T: status, V: 403, N: 404}
 
 
 def api() -> dict:
