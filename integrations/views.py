@@ -47,7 +47,9 @@ def _importer(request: HttpRequest) -> Role:
 def import_start(request: HttpRequest) -> HttpResponse:
     """Upload a file; it is read at once, so a file that cannot be read is refused here."""
     role = _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None, role=role)
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in KINDS else {}
+    form = UploadForm(request.POST or None, request.FILES or None, role=role, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         ImportBatch.forget_old()

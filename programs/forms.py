@@ -268,12 +268,3 @@ class PeriodChoiceForm(forms.Form):
     period = forms.ModelChoiceField(
         queryset=FiscalPeriod.objects.order_by("start_date"), empty_label="Today", required=False
     )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file", help_text="Columns: project, period, category, actual, forecast."
-    )
-    dry_run = forms.BooleanField(
-        label="Dry run: check only, change nothing", required=False, initial=True
-    )

@@ -38,6 +38,5 @@ urlpatterns = [
     path("dependencies/new/", views.dependency_new, name="dependency-new"),
     path("dependencies/<int:pk>/edit/", views.dependency_edit, name="dependency-edit"),
     path("actions/<int:pk>/done/", views.action_item_done, name="action-done"),
-    path("import/actuals/", views.import_actuals, name="import-actuals"),
     path("impact/", views.impact, name="impact"),
 ]

@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from programs import imports, selectors, services, timeline
+from programs import selectors, services, timeline
 from programs.filters import DependencyFilter, MilestoneFilter, ProgramTimelineFilter
 from programs.forms import (
     ActionItemFormSet,
     ActualsFormSet,
     DependencyForm,
     ImpactForm,
-    ImportForm,
     MilestoneForm,
     PeriodChoiceForm,
     RetrospectiveForm,
@@ -52,7 +51,6 @@ from tpmo.health_queries import attach_health, health_of
 from tpmo.history import StaleEdit
 from tpmo.htmx import render_page_or_fragment, wants_fragment
 from tpmo.permissions import require_editable, visible_or_404
-from tpmo.roles import Role, role_of
 from tpmo.selectors import milestone_counters
 from tpmo.views.home import render_panel
 
@@ -493,35 +491,6 @@ def _actuals_grid(lines: list[BudgetLine], data: Any = None) -> Any:
         for line in lines
     ]
     return ActualsFormSet(data, initial=initial, prefix="lines")
-
-
-# -- import of actuals ---------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def import_actuals(request: HttpRequest) -> HttpResponse:
-    """TPMO admins load a period's actuals from CSV: a dry run shows every row's fate; applying
-    writes all rows or, if any row is refused, none."""
-    if role_of(request.user) is not Role.ADMIN:
-        raise PermissionDenied("Only TPMO admins import actuals.")
-    plan = None
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                plan = imports.plan_import(form.cleaned_data["file"].read())
-            except imports.ImportRefused as refused:
-                form.add_error("file", str(refused))
-            else:
-                if plan.valid and not form.cleaned_data["dry_run"]:
-                    changed = imports.apply_import(plan, by=request.user)
-                    messages.success(request, f"Imported: {changed} budget line(s) changed.")
-                    return redirect("import-actuals")
-                if not plan.valid and not form.cleaned_data["dry_run"]:
-                    messages.error(request, f"Nothing imported: {plan.refused} row(s) refused.")
-    else:
-        form = ImportForm()
-    return render(request, "programs/import_actuals.html", {"form": form, "plan": plan})
 
 
 # -- slip impact ---------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ PAGES = {
         "/programs/PAY/",
         "/risks/",
         "/portfolio/finance/",
-        "/import/actuals/",
+        "/import/",
     ],
     Role.DIRECTOR: [
         "/",

@@ -452,3 +452,13 @@ def test_import_data_maps_columns_from_the_command_line(portfolio, tmp_path):
 
     pilot = Milestone.objects.get(name="Pilot")
     assert (pilot.forecast_date, pilot.is_key) == (dt.date(2026, 2, 3), True)
+
+
+def test_the_upload_form_starts_with_the_kind_asked_for(client, portfolio, user_for):
+    client.force_login(user_for(Role.ADMIN))
+
+    page = client.get(reverse("import-start") + "?kind=budget")
+    unknown = client.get(reverse("import-start") + "?kind=<script>")
+
+    assert page.context["form"]["kind"].value() == "budget"
+    assert unknown.context["form"]["kind"].value() == "milestones"

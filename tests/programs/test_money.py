@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programs import factories as pf
-from programs import imports
 from programs.models import BudgetLine
 from programs.money import budget_panel
 from tests.conftest import grow_portfolio
@@ -230,15 +229,23 @@ def test_a_negative_actual_is_refused_next_to_the_field(client, grid):
     assert line.actual == D(0)
 
 
-# -- CSV import -----------------------------------------------------------------------------------
+# -- actuals from a spreadsheet (the general import, kind "budget") --------------------------------
 
 
 def upload(text: str, encoding: str = "utf-8") -> SimpleUploadedFile:
     return SimpleUploadedFile("actuals.csv", text.encode(encoding), content_type="text/csv")
 
 
+def dry_run(client, text: str, encoding: str = "utf-8"):
+    started = client.post(
+        reverse("import-start"),
+        {"file": upload(text, encoding), "kind": "budget", "encoding": "auto", "delimiter": "auto"},
+    )
+    return client.get(started.url)
+
+
 @pytest.mark.django_db
-def test_a_dry_run_shows_each_rows_fate_and_changes_nothing(client, make_user, money):
+def test_a_dry_run_of_actuals_shows_each_rows_fate_and_changes_nothing(client, make_user, money):
     client.force_login(make_user(Role.ADMIN))
     text = (
         "Project;Period;Category;Actual;Forecast\n"
@@ -247,100 +254,59 @@ def test_a_dry_run_shows_each_rows_fate_and_changes_nothing(client, make_user, m
         "NOPE-1;FY26 Q9;gold;-1;=1+1\n"
     )
 
-    response = client.post(reverse("import-actuals"), {"file": upload(text), "dry_run": "on"})
+    plan = dry_run(client, text).context["plan"]
 
-    plan = response.context["plan"]
-    assert [(row.number, row.action) for row in plan.rows] == [
+    assert [(row.line, row.action) for row in plan.rows] == [
         (2, "update"),
         (3, "create"),
-        (4, ""),
+        (4, "refused"),
+    ]
+    assert plan.rows[0].changes == [
+        ("actual", "80000.00", "81000.00"),
+        ("forecast", "80000.00", "81000.00"),
     ]
     assert plan.rows[2].errors == [
-        ("project", "No project has the code 'NOPE-1'."),
-        ("period", "No fiscal period is named 'FY26 Q9'."),
-        ("category", "'gold' is not a budget category."),
-        ("actual", "Amounts cannot be negative."),
-        ("forecast", "'=1+1' is not a number."),
+        ("Project", "No project is known as 'NOPE-1'."),
+        ("Period", "No fiscal period is known as 'FY26 Q9'."),
+        (
+            "Category",
+            "'gold' is not one of: labour, cloud, vendor, licences, capex, travel, other.",
+        ),
+        ("Actual", "Give an amount of zero or more."),
+        ("Forecast", "'=1+1' is not an amount."),
     ]
     assert BudgetLine.objects.get(project=money["pay"], period=money["q1"]).actual == D(80_000)
 
 
 @pytest.mark.django_db
-def test_a_file_with_any_bad_row_imports_nothing(client, make_user, money):
-    client.force_login(make_user(Role.ADMIN))
-    text = (
-        "project,period,category,actual,forecast\n"
-        "PAY-01,FY26 Q1,labour,81000,81000\n"
-        "PAY-01,FY26 Q1,labour,1,1\n"  # the same line twice: refused, so nothing is imported
-    )
-
-    client.post(reverse("import-actuals"), {"file": upload(text)})
-
-    assert BudgetLine.objects.get(project=money["pay"], period=money["q1"]).actual == D(80_000)
-
-
-@pytest.mark.django_db
-def test_applying_a_valid_file_and_again_changes_nothing(client, make_user, money):
+def test_actuals_applied_once_then_again_change_nothing(client, make_user, money):
     client.force_login(make_user(Role.ADMIN))
     text = "\ufeffproject,period,category,actual,forecast\nPAY-01,FY26 Q1,labour,81000.25,81000\n"
+    batch = dry_run(client, text).context["batch"]
+    form = {
+        f"{name}__column": name for name in ("project", "period", "category", "actual", "forecast")
+    }
 
-    first = client.post(reverse("import-actuals"), {"file": upload(text)}, follow=True)
-    again = client.post(reverse("import-actuals"), {"file": upload(text), "dry_run": "on"})
+    client.post(reverse("import-batch", args=[batch.pk]), {**form, "action": "apply"})
+    again = dry_run(client, text).context["plan"]
 
-    assert "Imported: 1 budget line(s) changed." in first.content.decode()
-    assert BudgetLine.objects.get(project=money["pay"], period=money["q1"]).actual == D("81000.25")
-    assert [row.action for row in again.context["plan"].rows] == ["unchanged"]
+    line = BudgetLine.objects.get(project=money["pay"], period=money["q1"])
+    assert (line.actual, line.forecast, line.planned) == (D("81000.25"), D(81_000), D(90_000))
+    assert [row.action for row in again.rows] == ["unchanged"]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            "project,period,actual\nPAY-01,FY26 Q1,1\n",
-            "These columns are missing: category, forecast.",
-        ),
-        (
-            "project,project,period,category,actual,forecast\n",
-            "These columns appear twice: project.",
-        ),
-        ("", "The file is empty."),
-    ],
-)
-def test_unreadable_files_are_refused_with_a_message(client, make_user, money, text, message):
+def test_windows_1252_actuals_are_read(client, make_user, money):
     client.force_login(make_user(Role.ADMIN))
-
-    response = client.post(
-        reverse("import-actuals"),
-        {"file": upload(text) if text else SimpleUploadedFile("a.csv", b" ")},
+    text = (
+        "project,period,category,actual,forecast,notes\n"
+        "PAY-01,FY26 Q1,Licences,1,2,Logiciels – été\n"
     )
 
-    assert response.status_code == 200
-    assert (
-        message in response.content.decode()
-        or "The submitted file is empty." in response.content.decode()
-    )
-
-
-@pytest.mark.django_db
-def test_windows_1252_files_are_read(money):
-    text = "project,period,category,actual,forecast\nPAY-01,FY26 Q1,Licences,1,2\n"
-
-    plan = imports.plan_import(text.encode("cp1252") + "\n".encode("cp1252"))
+    plan = dry_run(client, text, encoding="cp1252").context["plan"]
 
     assert [row.action for row in plan.rows] == ["create"]
-
-
-def test_oversized_files_are_refused():
-    with pytest.raises(imports.ImportRefused, match="larger than 5 MB"):
-        imports.plan_import(b"x" * (imports.MAX_BYTES + 1))
-
-
-@pytest.mark.django_db
-def test_only_admins_import(client, user_for):
-    client.force_login(user_for(Role.TPM))
-
-    assert client.get(reverse("import-actuals")).status_code == 403
+    assert plan.notes[0] == "Read as Windows-1252 (Excel's plain CSV): the file is not UTF-8."
 
 
 # -- money is exact on both databases ------------------------------------------------------------

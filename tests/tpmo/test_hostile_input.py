@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from programs import imports
+from integrations.tables import FileRefused, read_table
 from tpmo.roles import Role
 
 NASTY = [
@@ -73,5 +73,5 @@ def test_the_finance_page_survives_any_period(client, user_for, portfolio):
 
 
 def test_binary_garbage_is_refused_as_a_file_not_an_error():
-    with pytest.raises(imports.ImportRefused):
-        imports.plan_import(b"project,period\x00,category\n\x00\x00\x00")
+    with pytest.raises(FileRefused, match="NUL bytes"):
+        read_table(b"project,period\x00,category\n\x00\x00\x00")

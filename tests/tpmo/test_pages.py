@@ -138,10 +138,6 @@ MATRIX = {
         lambda p: reverse("calendar-program", args=[_calendar_token(), "PAY"]),
         everyone(404, anonymous=404),
     ),
-    "import-actuals": (
-        lambda p: reverse("import-actuals"),
-        {ANON: 302, A: 200, D: 403, T: 403, V: 403, N: 403},
-    ),
     "import-start": (
         lambda p: reverse("import-start"),
         {ANON: 302, A: 200, D: 200, T: 200, V: 403, N: 403},
