@@ -10,6 +10,8 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from integrations.exporting import csv_text
@@ -277,3 +279,38 @@ def test_export_import_into_an_empty_database_and_export_again_is_identical(db):
 
     again = Program.objects.get(code="RT")
     assert {slug: csv_text(kind, again) for slug, kind in KINDS.items()} == exported
+
+
+CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["PAY", "PAY-01", "CHK-01", "Beta", "2026-01-01", "31/Nov/26", "-1", "yes", "=1"]
+    ),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)), raw=st.binary(max_size=200))
+def test_any_file_is_refused_or_planned_never_an_error(portfolio, data, kind, raw):
+    """Random bytes, and rows of odd cells under the kind's real header (so they get planned)."""
+    width = len(KINDS[kind].headers)
+    rows = data.draw(st.lists(st.lists(CELLS, min_size=1, max_size=width + 1), max_size=5))
+    text = (
+        ",".join(KINDS[kind].headers)
+        + "\n"
+        + "\n".join(
+            ",".join(cell.replace(",", " ").replace("\n", " ").replace('"', "") for cell in row)
+            for row in rows
+        )
+    )
+    for content in (raw, text.encode("utf-8", "replace")):
+        try:
+            table = read_table(content)
+        except FileRefused:
+            continue
+        mapping = auto_mapping(KINDS[kind], table)
+        if mapping_errors(KINDS[kind], table, mapping):
+            continue
+        plan, changed = run_import(KINDS[kind], table, mapping, user=None, reason="f", apply=True)
+        assert len(plan.rows) == len(table.rows)
+        assert changed == (plan.count("create") + plan.count("update") if plan.valid else 0)
