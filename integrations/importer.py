@@ -381,8 +381,11 @@ def _plan_row(
     if row.errors:
         return
     row.record = record
-    if creating:
+    if creating:  # what the new record will hold
         row.action = "create"
+        row.changes = [
+            (column.name, "", shown) for column in kind.columns if (shown := _shown(column, record))
+        ]
         return
     row.changes = [
         (column.name, before[column.name], after)

@@ -462,3 +462,17 @@ def test_the_upload_form_starts_with_the_kind_asked_for(client, portfolio, user_
 
     assert page.context["form"]["kind"].value() == "budget"
     assert unknown.context["form"]["kind"].value() == "milestones"
+
+
+def test_a_row_to_create_shows_the_values_it_will_hold(portfolio):
+    plan, _ = plan_of(MILESTONES, "milestones")
+
+    assert plan.rows[1].changes == [
+        ("project", "", "PAY-01"),
+        ("name", "", "GA"),
+        ("is_key", "", "yes"),
+        ("baseline_date", "", "2026-06-01"),
+        ("forecast_date", "", "2026-06-01"),
+        ("actual_date", "", "2026-05-30"),
+        ("status", "", "done"),
+    ]
