@@ -23,6 +23,7 @@ from programs.schedule import (
     topological_order,
 )
 from tpmo.charts import Arrow, Gantt, Mark, Row, gantt
+from tpmo.datastate import remembered
 
 DEPENDENCY_JOINS = (
     "predecessor_project__program",
@@ -401,6 +402,15 @@ def _with_extra_edges(graph: Graph, edges: list[tuple[Node, Node, bool, str]]) -
     )
 
 
+def _critical_programs() -> set[int]:
+    """The programs holding an item of the portfolio's critical path (the whole network)."""
+    return set(
+        Project.objects.filter(
+            pk__in=[node[0] for node in critical_nodes(critical_path(*load_schedule()))]
+        ).values_list("program", flat=True)
+    )
+
+
 def portfolio_chart(programs: list[Program], today: date) -> Gantt:
     """Each program's planned span (its dates) and forecast span (its projects'), its key
     milestones, the dependencies between the programs shown, and the critical path: programs
@@ -420,11 +430,7 @@ def portfolio_chart(programs: list[Program], today: date) -> Gantt:
         .values_list("project__program", "name", "forecast_date", "baseline_date")
     ):
         key_milestones.setdefault(program_id, []).append((name, forecast, baseline))
-    critical_programs = set(
-        Project.objects.filter(
-            pk__in=[node[0] for node in critical_nodes(critical_path(*load_schedule()))]
-        ).values_list("program", flat=True)
-    )
+    critical_programs = remembered(("critical-programs",), _critical_programs)
     rows = []
     for program in programs:
         span = spans.get(program.pk)

@@ -46,11 +46,13 @@ from programs.models import (
 )
 from programs.network import SlipReport, load_network, slip_impact
 from programs.schedule import Activity
+from tpmo.datastate import remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.health_queries import attach_health, health_of
 from tpmo.history import StaleEdit
 from tpmo.htmx import render_page_or_fragment, wants_fragment
 from tpmo.permissions import require_editable, visible_or_404
+from tpmo.roles import role_of
 from tpmo.selectors import milestone_counters
 from tpmo.views.home import render_panel
 
@@ -551,7 +553,10 @@ def portfolio_dependencies(request: HttpRequest) -> HttpResponse:
         rows = filters.qs.iterator(chunk_size=2000)
         return export_response(request.GET["export"], "dependencies", DEPENDENCY_COLUMNS, rows)
     context = {
-        "graph": timeline.portfolio_graph(request.user),
+        "graph": remembered(
+            ("portfolio-graph", role_of(request.user) is not None),
+            lambda: timeline.portfolio_graph(request.user),
+        ),
         "filters": filters,
         "page": Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page")),
     }

@@ -17,6 +17,7 @@ from programs.models import Program
 from review import selectors
 from review.filters import PeriodForm, PortfolioFilter, SinceForm
 from review.snapshots import window_days
+from tpmo.datastate import remembered
 from tpmo.health import Thresholds
 from tpmo.permissions import portfolio_reader_required
 
@@ -28,6 +29,11 @@ def _scope(request: HttpRequest) -> tuple[PortfolioFilter, QuerySet[Program]]:
         request.GET or None, queryset=Program.objects.visible_to(request.user)
     )
     return filters, filters.qs
+
+
+def _ids(programs: QuerySet[Program]) -> tuple[int, ...]:
+    """The filtered programs, as part of a remembered result's key."""
+    return tuple(programs.order_by("pk").values_list("pk", flat=True))
 
 
 def _context(request: HttpRequest, filters: PortfolioFilter, **extra: Any) -> dict[str, Any]:
@@ -46,7 +52,10 @@ def review(request: HttpRequest) -> HttpResponse:
     filters, programs = _scope(request)
     period = PeriodForm(request.GET, default=14)
     today = timezone.localdate()
-    page = selectors.portfolio_review(programs, today=today, days=period.days())
+    page = remembered(
+        ("review", _ids(programs), today, period.days()),
+        lambda: selectors.portfolio_review(programs, today=today, days=period.days()),
+    )
     context = _context(request, filters, review=page, period=period, today=today)
     return render(request, "review/review.html", context)
 
@@ -57,7 +66,10 @@ def kpis(request: HttpRequest) -> HttpResponse:
     filters, programs = _scope(request)
     period = PeriodForm(request.GET, default=91)
     today = timezone.localdate()
-    page = selectors.kpi_page(programs, today=today, days=period.days())
+    page = remembered(
+        ("kpis", _ids(programs), today, period.days()),
+        lambda: selectors.kpi_page(programs, today=today, days=period.days()),
+    )
     context = _context(
         request, filters, page=page, period=period, today=today, window_days=window_days()
     )
@@ -73,7 +85,10 @@ def changes(request: HttpRequest) -> HttpResponse:
     since = today - dt.timedelta(days=7)
     if chooser.is_bound and chooser.is_valid() and chooser.cleaned_data["since"]:
         since = chooser.cleaned_data["since"]
-    page = selectors.changes_since(programs, since=since, today=today)
+    page = remembered(
+        ("changes", _ids(programs), since, today),
+        lambda: selectors.changes_since(programs, since=since, today=today),
+    )
     context = _context(request, filters, changes=page, chooser=chooser, today=today)
     return render(request, "review/changes.html", context)
 
@@ -89,13 +104,18 @@ def people(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("team", "")
     team = team if team in teams else ""  # an unknown team (or a crafted value) filters nothing
     weeks = selectors.grid_weeks(today)
-    loads = selectors.people_load(
-        programs, weeks=weeks, team=team, over=limit if over_only else None
+    over = limit if over_only else None
+    tpms, loads = remembered(
+        ("people", _ids(programs), today, tuple(weeks), team, over),
+        lambda: (
+            selectors.tpm_load(programs, today=today),
+            selectors.people_load(programs, weeks=weeks, team=team, over=over),
+        ),
     )
     context = _context(
         request,
         filters,
-        tpms=selectors.tpm_load(programs, today=today),
+        tpms=tpms,
         weeks=weeks,
         this_week=weeks[4],
         page=Paginator(loads, PEOPLE_PAGE).get_page(request.GET.get("page")),
@@ -113,6 +133,9 @@ def people(request: HttpRequest) -> HttpResponse:
 def objectives(request: HttpRequest) -> HttpResponse:
     filters, programs = _scope(request)
     today = timezone.localdate()
-    alignment = selectors.objective_alignment(programs, today=today)
+    alignment = remembered(
+        ("objectives", _ids(programs), today),
+        lambda: selectors.objective_alignment(programs, today=today),
+    )
     context = _context(request, filters, alignment=alignment, today=today)
     return render(request, "review/objectives.html", context)

@@ -22,10 +22,12 @@ from risks import selectors, services
 from risks.filters import AssumptionFilter, DecisionFilter, IssueFilter, RiskFilter
 from risks.forms import AssumptionCheckForm, ReviewForm, RiskForm
 from risks.models import Assumption, Decision, Issue, Risk
+from tpmo.datastate import remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.history import StaleEdit, change_log
 from tpmo.htmx import render_page_or_fragment
 from tpmo.permissions import require_editable, visible_or_404
+from tpmo.roles import role_of
 
 PAGE_SIZE = 50
 
@@ -68,19 +70,27 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         surrounding.pop(name, None)
     around = RiskFilter(surrounding, queryset=base, today=today).qs
     program = filters.form.cleaned_data.get("program") if filters.is_valid() else None
+    programs = Program.objects.visible_to(request.user)
+    heat_map, figures, by_program, trend = remembered(
+        # Every role sees the whole register; the other filters are in the query string.
+        ("risk-register", role_of(request.user) is not None, surrounding.urlencode(), today),
+        lambda: (
+            selectors.heat_map(around),
+            selectors.figures(around, today),
+            selectors.by_program(around),
+            selectors.exposure_trend(
+                programs.filter(pk=program.pk) if program else programs.values("pk"), today
+            ),
+        ),
+    )
     context = {
         "filters": filters,
         "page": Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page")),
-        "heat_map": selectors.heat_map(around),
+        "heat_map": heat_map,
         "cell_query": surrounding.urlencode(),
-        "figures": selectors.figures(around, today),
-        "by_program": selectors.by_program(around),
-        "trend": selectors.exposure_trend(
-            Program.objects.visible_to(request.user).filter(pk=program.pk)
-            if program
-            else Program.objects.visible_to(request.user).values("pk"),
-            today,
-        ),
+        "figures": figures,
+        "by_program": by_program,
+        "trend": trend,
         "today": today,
     }
     return render_page_or_fragment(request, "risks/risk_list.html", "risk-results", context)

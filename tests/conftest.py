@@ -17,6 +17,14 @@ from tpmo.roles import Role
 AS_OF = dt.date(2026, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_results() -> None:
+    """Each test starts with no remembered result: rolled-back data can repeat a data state."""
+    from tpmo.datastate import forget
+
+    forget()
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     """make_user(role, username=…, person=…): a user holding ``role``, optionally acting as a

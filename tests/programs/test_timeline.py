@@ -90,8 +90,8 @@ def test_portfolio_pages(client, make_user, portfolio):
 PAGES = {
     "program-timeline": (lambda: reverse("program-timeline", args=["PAY"]), 7),
     "program-dependencies": (lambda: reverse("program-dependencies", args=["PAY"]), 7),
-    "portfolio-timeline": (lambda: reverse("portfolio-timeline"), 14),
-    "portfolio-dependencies": (lambda: reverse("portfolio-dependencies"), 7),
+    "portfolio-timeline": (lambda: reverse("portfolio-timeline"), 15),  # with the data state
+    "portfolio-dependencies": (lambda: reverse("portfolio-dependencies"), 8),
 }
 
 

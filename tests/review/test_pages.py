@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import factories as pf
-from programs.models import StatusReport
+from programs.models import BudgetLine, Milestone, Program, StatusReport
 from review.snapshots import take_snapshot
 from tests.conftest import grow_portfolio
 from tpmo.roles import Role
@@ -192,12 +192,13 @@ def test_objectives_show_alignment_and_flag_the_unaligned(director, worked):
     assert [item.program.code for item in alignment.unaligned] == ["OLD"]
 
 
+# Computed: the pages' own queries, plus the filtered ids and the data state (tpmo.datastate).
 PAGES = {
-    "portfolio-review": 21,
-    "portfolio-kpis": 22,
-    "portfolio-changes": 26,
-    "portfolio-people": 11,
-    "portfolio-objectives": 16,
+    "portfolio-review": 23,
+    "portfolio-kpis": 24,
+    "portfolio-changes": 28,
+    "portfolio-people": 13,
+    "portfolio-objectives": 18,
 }
 
 
@@ -213,3 +214,49 @@ def test_director_pages_issue_the_same_queries_at_10x(director, django_assert_nu
         large = director.get(reverse(name))
 
     assert small.status_code == large.status_code == 200
+
+
+# Remembered (nothing written since the last request): session, user, role, filter choices, ids,
+# data state.
+REMEMBERED = {"portfolio-review": 8, "portfolio-kpis": 8}
+
+
+@pytest.mark.parametrize("name", sorted(REMEMBERED))
+def test_a_review_page_is_remembered_until_the_data_changes(
+    director, worked, django_assert_num_queries, name
+):
+    first = director.get(reverse(name))
+    with django_assert_num_queries(REMEMBERED[name]):
+        again = director.get(reverse(name))
+    key = "review" if name == "portfolio-review" else "page"
+    assert again.context[key] is first.context[key]
+
+    project = worked["pay"].projects.first()
+    project.percent_complete = 100 - project.percent_complete  # any write moves the state
+    project.save()
+
+    with django_assert_num_queries(PAGES[name]):
+        after = director.get(reverse(name))
+    assert after.status_code == 200
+
+
+def test_the_remembered_review_equals_a_fresh_computation_after_a_write(director, worked):
+    from review import selectors
+    from tpmo.datastate import forget
+
+    before = director.get(reverse("portfolio-review")).context["review"]
+    line = BudgetLine.objects.filter(project__program=worked["pay"]).first()
+    line.actual += 1000
+    line.save()
+    milestone = Milestone.objects.filter(project__program=worked["pay"]).first()
+    milestone.forecast_date += dt.timedelta(days=30)
+    milestone.save()
+
+    served = director.get(reverse("portfolio-review")).context["review"]
+    forget()
+    fresh = selectors.portfolio_review(Program.objects.all(), today=timezone.localdate(), days=14)
+    assert served.money.ac == before.money.ac + 1000 == fresh.money.ac
+    assert served.matrix == fresh.matrix
+    assert [item.health and item.health.explanation for item in served.figures] == [
+        item.health and item.health.explanation for item in fresh.figures
+    ]

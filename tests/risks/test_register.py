@@ -158,7 +158,7 @@ def test_exposure_trend_reads_each_risk_as_it_stood_each_week(register, today, m
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("risk-list", 12),
+        ("risk-list", 13),  # with the data state (tpmo.datastate)
         ("issue-list", 6),
         ("decision-list", 6),
         ("assumption-list", 6),
