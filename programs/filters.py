@@ -12,10 +12,12 @@ from django.db.models import F, Q, QuerySet
 from programs.choices import DependencyStatus, MilestoneStatus, Priority, ProgramStatus, Rag
 from programs.models import Dependency, Milestone, Objective, Person, Program
 from programs.querysets import DEPENDENCY_TROUBLE, milestone_late_q, milestone_open_q
+from tpmo.widgets import FastSelect
 
 
 def objective_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         field_name="objectives",
         queryset=Objective.objects.all(),
         label="Objective",
@@ -25,6 +27,7 @@ def objective_filter() -> django_filters.ModelChoiceFilter:
 
 def tpm_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label="TPM",
         queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
         empty_label="Any TPM",
@@ -46,6 +49,7 @@ class ProgramFilter(django_filters.FilterSet):
     )
     objective = objective_filter()
     director = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
         empty_label="Any director",
     )
@@ -101,12 +105,14 @@ class MilestoneFilter(django_filters.FilterSet):
     late = django_filters.BooleanFilter(method="lateness", label="Late", widget=AnyYesNo)
     key = django_filters.BooleanFilter(field_name="is_key", label="Key milestone", widget=AnyYesNo)
     program = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         field_name="project__program",
         queryset=Program.objects.all(),
         label="Program",
         empty_label="Any program",
     )
     owner = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         queryset=Person.objects.filter(owned_milestones__isnull=False).distinct(),
         empty_label="Any owner",
     )
@@ -157,6 +163,7 @@ class MilestoneFilter(django_filters.FilterSet):
 
 class DependencyFilter(django_filters.FilterSet):
     program = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         queryset=Program.objects.order_by("code"),
         method="involving",
         label="Program (either end)",

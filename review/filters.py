@@ -15,6 +15,7 @@ from django.utils import timezone
 from programs.filters import objective_filter, tpm_filter
 from programs.forms import DateInput
 from programs.models import Person, Program
+from tpmo.widgets import FastSelect
 
 PERIODS = [(14, "2 weeks"), (28, "4 weeks"), (91, "13 weeks"), (182, "26 weeks"), (364, "52 weeks")]
 
@@ -22,6 +23,7 @@ PERIODS = [(14, "2 weeks"), (28, "4 weeks"), (91, "13 weeks"), (182, "26 weeks")
 class PortfolioFilter(django_filters.FilterSet):
     objective = objective_filter()
     director = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
         empty_label="Any director",
     )

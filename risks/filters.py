@@ -24,6 +24,7 @@ from risks.choices import (
     Severity,
 )
 from risks.models import Assumption, Decision, Issue, Risk
+from tpmo.widgets import FastSelect
 
 OPEN = "open"
 CELL = re.compile(r"^([1-5])-([1-5])$")
@@ -32,7 +33,7 @@ PROXIMITY = [("overdue", "Already passed"), ("30", "Within 30 days"), ("90", "Wi
 
 def _program_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        queryset=Program.objects.order_by("code"), empty_label="Any program"
+        widget=FastSelect, queryset=Program.objects.order_by("code"), empty_label="Any program"
     )
 
 
@@ -55,7 +56,9 @@ class RiskFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(choices=RiskCategory.choices, empty_label="Any category")
     owner = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(owned_risks__isnull=False).distinct(), empty_label="Anyone"
+        widget=FastSelect,
+        queryset=Person.objects.filter(owned_risks__isnull=False).distinct(),
+        empty_label="Anyone",
     )
     status = django_filters.ChoiceFilter(
         choices=[(OPEN, "Open (not closed or occurred)"), *RiskStatus.choices],
