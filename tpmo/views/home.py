@@ -10,13 +10,19 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from tpmo import selectors
-from tpmo.roles import is_portfolio_reader
+from tpmo.datastate import remembered
+from tpmo.roles import is_portfolio_reader, role_of
 
 
 def _context(request: HttpRequest, names: Iterable[str]) -> dict[str, Any]:
     today = timezone.localdate()
+    user, wanted = request.user, tuple(names)
+    panels = remembered(
+        ("home", user.pk, role_of(user), wanted, today),
+        lambda: {name: selectors.PANELS[name](user, today) for name in wanted},
+    )
     return {
-        "panels": {name: selectors.PANELS[name](request.user, today) for name in names},
+        "panels": panels,
         "today": today,
         "portfolio_reader": is_portfolio_reader(request.user),
     }

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from programs.forms import PeriodChoiceForm
+from tpmo.datastate import remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.finance import portfolio_finance
 from tpmo.permissions import portfolio_reader_required
@@ -32,7 +33,8 @@ def finance(request: HttpRequest) -> HttpResponse:
     chooser = PeriodChoiceForm(request.GET or None)
     period = chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid() else None
     as_of = period.end_date if period else timezone.localdate()
-    money = portfolio_finance(request.user, as_of)
+    # Directors and admins read the whole portfolio: the figures are the same for all of them.
+    money = remembered(("finance", as_of), lambda: portfolio_finance(request.user, as_of))
     if request.GET.get("export") in FORMATS:
         return export_response(request.GET["export"], "finance", FINANCE_COLUMNS, money.programs)
     context = {
