@@ -253,8 +253,9 @@ def test_milestone_list_filters(client, viewer):
 
 PAGES = {
     "program-list": (lambda: reverse("program-list"), 16),
-    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 44),
-    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 31),
+    # Program and project pages: with the data state, and this reader's own right to edit.
+    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 46),
+    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 33),
     "milestone-list": (lambda: reverse("milestone-list"), 8),
     "milestone-list-filtered": (
         lambda: reverse("milestone-list") + "?window=90&late=true&sort=slip",
@@ -299,3 +300,16 @@ def test_page_queries_are_the_same_on_a_10x_larger_portfolio(
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["program-detail", "project-detail"])
+def test_a_remembered_page_still_says_whether_this_reader_may_edit(client, user_for, name):
+    url = reverse(name, args=["PAY" if name == "program-detail" else "PAY-01"])
+    client.force_login(user_for(Role.TPM))  # owns PAY
+    mine = client.get(url).context["page"]
+    client.force_login(user_for(Role.VIEWER))
+    theirs = client.get(url).context["page"]
+
+    assert (mine.can_edit, theirs.can_edit) == (True, False)
+    assert theirs.history is mine.history  # the rest was remembered, not computed again

@@ -1,5 +1,7 @@
 """Program list, program page and project page (they show RAID data too, so they live here)."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,11 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from programs.filters import ProgramFilter
-from programs.models import Program
+from programs.models import Program, Project
 from tpmo import selectors
+from tpmo.datastate import remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.health_queries import with_health_in_order, with_reported
 from tpmo.htmx import render_page_or_fragment
+from tpmo.roles import role_of
 
 PAGE_SIZE = 25
 
@@ -58,14 +62,27 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def program_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
-    page = selectors.program_page(code, request.user, today)
+    user = request.user
+    page = remembered(
+        ("program-page", code, role_of(user) is not None, today),
+        lambda: selectors.program_page(code, user, today),
+    )
+    # The page is the same for every reader but whether this one may edit it.
+    program = page.program.obj
+    page = replace(page, can_edit=Program.objects.editable_by(user).filter(pk=program.pk).exists())
     return render(request, "programs/program_detail.html", {"page": page, "today": today})
 
 
 @require_safe
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
-    page = selectors.project_page(code, request.user, today)
+    user = request.user
+    page = remembered(
+        ("project-page", code, role_of(user) is not None, today),
+        lambda: selectors.project_page(code, user, today),
+    )
+    project = page.project.obj
+    page = replace(page, can_edit=Project.objects.editable_by(user).filter(pk=project.pk).exists())
     context = {
         "page": page,
         "today": today,
