@@ -29,7 +29,7 @@ def tpm_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         widget=FastSelect,
         label="TPM",
-        queryset=Person.objects.filter(owned_programs__isnull=False).distinct(),
+        queryset=Person.objects.among("owned_programs"),
         empty_label="Any TPM",
     )
 
@@ -50,7 +50,7 @@ class ProgramFilter(django_filters.FilterSet):
     objective = objective_filter()
     director = django_filters.ModelChoiceFilter(
         widget=FastSelect,
-        queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
+        queryset=Person.objects.among("directed_programs"),
         empty_label="Any director",
     )
     tpm = tpm_filter()
@@ -113,7 +113,7 @@ class MilestoneFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         widget=FastSelect,
-        queryset=Person.objects.filter(owned_milestones__isnull=False).distinct(),
+        queryset=Person.objects.among("owned_milestones"),
         empty_label="Any owner",
     )
     status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, empty_label="Any status")

@@ -24,7 +24,7 @@ class PortfolioFilter(django_filters.FilterSet):
     objective = objective_filter()
     director = django_filters.ModelChoiceFilter(
         widget=FastSelect,
-        queryset=Person.objects.filter(directed_programs__isnull=False).distinct(),
+        queryset=Person.objects.among("directed_programs"),
         empty_label="Any director",
     )
     tpm = tpm_filter()

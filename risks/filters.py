@@ -57,7 +57,7 @@ class RiskFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=RiskCategory.choices, empty_label="Any category")
     owner = django_filters.ModelChoiceFilter(
         widget=FastSelect,
-        queryset=Person.objects.filter(owned_risks__isnull=False).distinct(),
+        queryset=Person.objects.among("owned_risks"),
         empty_label="Anyone",
     )
     status = django_filters.ChoiceFilter(

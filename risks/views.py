@@ -85,7 +85,15 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "filters": filters,
-        "page": Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": remembered(
+            (
+                "risk-register-page",
+                role_of(request.user) is not None,
+                request.GET.urlencode(),
+                today,
+            ),
+            lambda: _evaluated(Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))),
+        ),
         "heat_map": heat_map,
         "cell_query": surrounding.urlencode(),
         "figures": figures,
@@ -94,6 +102,13 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render_page_or_fragment(request, "risks/risk_list.html", "risk-results", context)
+
+
+def _evaluated(page: Any) -> Any:
+    """A page whose rows and count are read now (so that it can be remembered)."""
+    page.object_list = list(page.object_list)
+    page.paginator.count  # noqa: B018 (a cached property: read it now)
+    return page
 
 
 def _risk(request: HttpRequest, pk: int) -> Risk:

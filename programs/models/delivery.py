@@ -226,7 +226,11 @@ class Milestone(TimeStampedModel):
                 violation_error_message="A milestone is done exactly when it has an actual date.",
             ),
         ]
-        indexes = [models.Index(fields=["is_key", "forecast_date"])]
+        indexes = [
+            models.Index(fields=["is_key", "forecast_date"]),
+            # The milestone list's order: its first page is read off the index, not sorted.
+            models.Index(fields=["forecast_date", "id"], name="milestone_forecast_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

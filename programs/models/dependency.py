@@ -74,6 +74,8 @@ class Dependency(TimeStampedModel):
     class Meta:
         verbose_name_plural = "dependencies"
         ordering = ["needed_by", "pk"]
+        # The dependency list's order: its first page is read off the index, not sorted.
+        indexes = [models.Index(fields=["needed_by", "id"], name="dependency_needed_order")]
         constraints = [
             models.CheckConstraint(
                 condition=~(

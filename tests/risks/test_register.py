@@ -158,7 +158,7 @@ def test_exposure_trend_reads_each_risk_as_it_stood_each_week(register, today, m
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("risk-list", 13),  # with the data state (tpmo.datastate)
+        ("risk-list", 14),  # with the data state (tpmo.datastate), read for figures and page
         ("issue-list", 6),
         ("decision-list", 6),
         ("assumption-list", 6),
