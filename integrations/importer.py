@@ -29,11 +29,12 @@ from integrations.kinds import (
     Ref,
     Refs,
 )
+from integrations.scope import Scope, where
 from integrations.tables import Table, cell_text, normalise
 from programs.graph import Node
-from programs.models import Milestone, Program, Project
+from programs.models import Milestone, Project
 from programs.models.dependency import lock_dependency_graph
-from tpmo.roles import Role, role_of
+from tpmo.roles import Role
 
 ROW = "row"  # the "column" of an error about the row as a whole
 
@@ -138,24 +139,6 @@ class Plan:
         return {
             action: self.count(action) for action in ("create", "update", "unchanged", "refused")
         }
-
-
-class Scope:
-    """Which programs the importing user may change (None: every one)."""
-
-    def __init__(self, user: Any) -> None:
-        # No user: the command line, run by whoever operates the server, may change anything.
-        self.role = Role.ADMIN if user is None else role_of(user)
-        self.programs: set[int] | None = (
-            None
-            if self.role is Role.ADMIN
-            else set(Program.objects.editable_by(user).values_list("pk", flat=True))
-        )
-
-    def allows(self, program: Program | None) -> bool:
-        if self.programs is None:
-            return True
-        return program is not None and program.pk is not None and program.pk in self.programs
 
 
 def plan_import(
@@ -347,7 +330,7 @@ def _plan_row(
             verb = "add" if creating else "change"
             row.refuse(ROW, f"Only TPMO admins {verb} {kind.label.lower()}.")
             return
-    elif not creating and not allowed(kind, record, scope):
+    elif not creating and not scope.allows(record):
         row.refuse(ROW, f"You may not change {_where(kind, record)}.")
         return
     record = record or kind.model()
@@ -374,7 +357,7 @@ def _plan_row(
                 row.refuse(column.name, "Required to add a record: map it or give a default.")
     if row.errors:
         return
-    if not kind.admin_only and not allowed(kind, record, scope):
+    if not kind.admin_only and not scope.allows(record):
         row.refuse(ROW, f"You may not add or move records into {_where(kind, record)}.")
         return
     _validate(kind, record, row, mapping)
@@ -414,27 +397,8 @@ def _empty_value(kind: Kind, column: Column) -> Any:
     return EMPTY
 
 
-def _programs_of(kind: Kind, record: Any) -> list[Program]:
-    if kind is DEPENDENCIES:
-        return [
-            getattr(record, f"{end}_project").program
-            for end in ("predecessor", "successor")
-            if getattr(record, f"{end}_project_id", None)
-        ]
-    program = kind.program_of(record)
-    return [program] if program is not None else []
-
-
-def allowed(kind: Kind, record: Any, scope: Scope) -> bool:
-    """A record may be changed by whoever may change its program (a dependency: either one)."""
-    return any(scope.allows(program) for program in _programs_of(kind, record))
-
-
 def _where(kind: Kind, record: Any) -> str:
-    programs = [p for p in _programs_of(kind, record) if p is not None]
-    if not programs:
-        return f"the {kind.label.lower()}"
-    return "program " + " or ".join(sorted({p.code for p in programs}))
+    return where(record, f"the {kind.label.lower()}")
 
 
 def _validate(kind: Kind, record: Any, row: RowResult, mapping: Mapping) -> None:

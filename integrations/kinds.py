@@ -279,7 +279,6 @@ class Kind:
     model: type[models.Model]
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # the columns that identify a record
-    program_of: Callable[[Any], Any]  # the program a record belongs to (None: reference data)
     export_queryset: Callable[[Program | None], models.QuerySet]
     admin_only: bool = False
     alternate_key: str = ""  # a column that identifies a record on its own when given
@@ -343,7 +342,6 @@ PEOPLE = Kind(
         Column("is_active", YesNo()),
     ),
     key=("email",),
-    program_of=lambda record: None,
     export_queryset=_people_of,
     admin_only=True,
 )
@@ -358,7 +356,6 @@ PERIODS = Kind(
         Column("end_date", Day(), required=True),
     ),
     key=("name",),
-    program_of=lambda record: None,
     export_queryset=_periods_of,
     admin_only=True,
 )
@@ -379,7 +376,6 @@ PROGRAMS = Kind(
         Column("end_date", Day(), required=True),
     ),
     key=("code",),
-    program_of=lambda record: record,
     export_queryset=lambda program: (
         Program.objects.filter(pk=program.pk) if program else Program.objects.all()
     ).select_related("director", "tpm"),
@@ -407,7 +403,6 @@ PROJECTS = Kind(
         Column("technology_readiness_level", Whole(1, 9)),
     ),
     key=("code",),
-    program_of=lambda record: record.program,
     export_queryset=_scoped(
         Project.objects.select_related("program", "lead").order_by("code"), "program"
     ),
@@ -431,7 +426,6 @@ MILESTONES = Kind(
     ),
     key=("project", "name"),
     alternate_key="key",
-    program_of=lambda record: record.project.program,
     export_queryset=_scoped(
         Milestone.objects.select_related("project", "owner").order_by("project__code", "name"),
         "project__program",
@@ -456,7 +450,6 @@ DEPENDENCIES = Kind(
         _person("owner"),
     ),
     key=("predecessor", "predecessor_milestone", "successor", "successor_milestone"),
-    program_of=lambda record: record.successor_project.program,
     export_queryset=lambda program: (
         (
             Dependency.objects.filter(
@@ -513,7 +506,6 @@ RISKS = Kind(
         Column("status", Choice(rc.RiskStatus)),
     ),
     key=("program", "title"),
-    program_of=lambda record: record.program,
     export_queryset=_scoped(
         Risk.objects.select_related("program", "project", "owner").order_by(
             "program__code", "title", "pk"
@@ -536,7 +528,6 @@ BUDGET = Kind(
         Column("notes", Text(200)),
     ),
     key=("project", "period", "category"),
-    program_of=lambda record: record.project.program,
     export_queryset=_scoped(
         BudgetLine.objects.select_related("project", "period").order_by(
             "project__code", "period__start_date", "category"

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from integrations.importer import Mapping, Plan, RowResult, Scope, Source, allowed, refuse_cycles
-from integrations.kinds import DEPENDENCIES, MILESTONES, Kind
+from integrations.importer import Mapping, Plan, RowResult, Source, refuse_cycles
+from integrations.kinds import MILESTONES, Kind
+from integrations.scope import Scope
 from integrations.tables import Table, cell_text, normalise
 from programs.choices import DependencyStatus, DependencyType, MilestoneStatus
 from programs.models import Dependency, Milestone
@@ -118,7 +119,7 @@ def _jira_links(plan: Plan, table: Table, scope: Scope) -> list[RowResult]:
             status=DependencyStatus.REQUESTED,
             description=f"Jira: {before} blocks {after}",
         )
-        if not allowed(DEPENDENCIES, dependency, scope):
+        if not scope.allows(dependency):
             result.refuse("row", "You may change neither end's program.")
         else:
             result.action, result.record = "create", dependency

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
+from integrations.scope import Scope, where
 from programs import services
 from programs.choices import Rag
 from programs.models import (
@@ -24,7 +25,7 @@ from programs.models import (
 from risks.models import Risk
 from tpmo.health_queries import attach_health, health_of
 from tpmo.history import save_with_history
-from tpmo.roles import Role, role_of
+from tpmo.roles import Role
 
 
 def _person(**kwargs: Any) -> serializers.SlugRelatedField:
@@ -44,23 +45,6 @@ def _project(**kwargs: Any) -> serializers.SlugRelatedField:
 
 def _program(**kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all(), **kwargs)
-
-
-def programs_of(record: Any) -> list[Program]:
-    """The programs whose owners may change ``record`` (a dependency: either end's)."""
-    if isinstance(record, Program):
-        return [record] if record.pk else []
-    if isinstance(record, Dependency):
-        return [
-            getattr(record, f"{end}_project").program
-            for end in ("predecessor", "successor")
-            if getattr(record, f"{end}_project_id", None)
-        ]
-    if getattr(record, "program_id", None):
-        return [record.program]
-    if getattr(record, "project_id", None):
-        return [record.project.program]
-    return []
 
 
 class VersionedSerializer(serializers.ModelSerializer):
@@ -118,16 +102,14 @@ class VersionedSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
 
     def _check_scope(self, instance: Any, user: Any) -> None:
-        if role_of(user) is Role.ADMIN:
+        scope = Scope(user)
+        if scope.role is Role.ADMIN:
             return
         if isinstance(instance, Program) and instance.pk is None:
             raise serializers.ValidationError({"code": ["Only TPMO admins add programs."]})
-        editable = set(Program.objects.editable_by(user).values_list("pk", flat=True))
-        programs = programs_of(instance)
-        if not any(program.pk in editable for program in programs):
-            codes = " or ".join(sorted({program.code for program in programs})) or "it"
+        if not scope.allows(instance):
             raise serializers.ValidationError(
-                {"detail": f"You may not add or move records into program {codes}."}
+                {"detail": f"You may not add or move records into {where(instance, 'it')}."}
             )
 
 
