@@ -191,6 +191,8 @@ class Ref:
     def read(self, raw: Any, refs: Refs) -> Any:
         text = cell_text(raw)
         found = refs.find(self.model, text)
+        if found is None and _ref_key(self.model, text) in refs.ambiguous:
+            raise CellError(f"Several people are named {text[:60]!r}; give the e-mail instead.")
         if found is None:
             noun = self.model._meta.verbose_name
             raise CellError(f"No {noun} is known as {text[:60]!r}.")

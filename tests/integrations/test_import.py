@@ -476,3 +476,17 @@ def test_a_row_to_create_shows_the_values_it_will_hold(portfolio):
         ("actual_date", "", "2026-05-30"),
         ("status", "", "done"),
     ]
+
+
+def test_a_person_named_by_a_name_two_people_share_is_refused_with_the_reason(portfolio):
+    pf.PersonFactory(name="Alex Kim", email="alex.kim@example.com")
+    pf.PersonFactory(name="Alex Kim", email="alex.kim2@example.com")
+    text = (
+        "project,name,baseline_date,forecast_date,owner\nPAY-01,X,2026-01-01,2026-01-02,Alex Kim\n"
+    )
+
+    plan, _ = plan_of(text, "milestones")
+
+    assert plan.rows[0].errors == [
+        ("owner", "Several people are named 'Alex Kim'; give the e-mail instead.")
+    ]
