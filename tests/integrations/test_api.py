@@ -267,3 +267,18 @@ def test_list_queries_do_not_grow_with_the_data(client, portfolio, user_for, nam
     large, more = count()
     assert (small, large) == (expected, expected)
     assert more > rows
+
+
+def test_the_token_page_issues_the_same_queries_at_10x(
+    client, portfolio, user_for, django_assert_num_queries
+):
+    user = user_for(Role.TPM)
+    client.force_login(user)
+    ApiToken.issue(user, "one")
+
+    with django_assert_num_queries(4):  # session, user, role, the tokens
+        client.get(reverse("api-tokens"))
+    grow_portfolio(9)
+    ApiToken.issue(user, "two")
+    with django_assert_num_queries(4):
+        client.get(reverse("api-tokens"))

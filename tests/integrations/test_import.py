@@ -490,3 +490,28 @@ def test_a_person_named_by_a_name_two_people_share_is_refused_with_the_reason(po
     assert plan.rows[0].errors == [
         ("owner", "Several people are named 'Alex Kim'; give the e-mail instead.")
     ]
+
+
+# The import pages' queries: session, user, role, then the page's own (the batch page plans a
+# two-row milestone file: its references, the stored records it names, and the data it checks).
+IMPORT_PAGES = {"import-start": 5, "import-batch": 12}
+
+
+@pytest.mark.parametrize("name", sorted(IMPORT_PAGES))
+def test_import_pages_issue_the_same_queries_at_10x(
+    client, portfolio, user_for, django_assert_num_queries, name
+):
+    from tests.conftest import grow_portfolio
+
+    user = user_for(Role.TPM)
+    client.force_login(user)
+    batch = ImportBatch.objects.create(
+        user=user, kind="milestones", filename="m.csv", content=MILESTONES.encode()
+    )
+    url = reverse(name, args=[batch.pk]) if name == "import-batch" else reverse(name)
+
+    with django_assert_num_queries(IMPORT_PAGES[name]):
+        assert client.get(url).status_code == 200
+    grow_portfolio(9)
+    with django_assert_num_queries(IMPORT_PAGES[name]):
+        assert client.get(url).status_code == 200
