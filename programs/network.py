@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from itertools import repeat
+from typing import Any, NamedTuple
 
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+import numpy as np
+from django.db import connections
+from django.db.models import F, Func, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
+from programs.choices import DependencyStatus
 from programs.models import Dependency, Milestone, Project
-from programs.schedule import Activity, Link, Move, Node, propagate_slip
+from programs.schedule import Activity, Link, Move, Node, Plan, propagate_slip
 
 
 class Item(NamedTuple):
@@ -33,19 +41,31 @@ class Network:
     commitments: dict[Node, list[tuple[Node, date]]]  # predecessor → (successor, committed date)
 
 
-def _downstream(links: list[Link], start: Node) -> set[Node]:
-    """``start`` and every node reachable from it."""
-    following: dict[Node, list[Node]] = {}
-    for link in links:
-        following.setdefault(link.predecessor, []).append(link.successor)
-    reached = {start}
-    stack = [start]
-    while stack:
-        for successor in following.get(stack.pop(), ()):
-            if successor not in reached:
-                reached.add(successor)
-                stack.append(successor)
-    return reached
+#: ``reached(project, milestone)``: an item (the parameters) and every item that depends on it,
+#: directly or not, found by the database in one recursive query; UNION keeps each item once,
+#: so the walk is as long as the downstream, not as the paths through it.
+REACHED = """WITH RECURSIVE reached(project, milestone) AS (
+    SELECT CAST(%s AS BIGINT), CAST(%s AS BIGINT)
+    UNION
+    SELECT d.successor_project_id, d.successor_milestone_id
+    FROM programs_dependency d JOIN reached r
+      ON d.predecessor_project_id = r.project
+     AND COALESCE(d.predecessor_milestone_id, 0) = COALESCE(r.milestone, 0)
+    WHERE d.status <> %s
+) """
+#: What a slip report reads of the reached items: the dependencies out of them, the projects
+#: (a milestone's project comes too, for its label) and the milestones.
+OUT_OF_REACHED = """SELECT d.id FROM programs_dependency d JOIN reached r
+      ON d.predecessor_project_id = r.project
+     AND COALESCE(d.predecessor_milestone_id, 0) = COALESCE(r.milestone, 0)"""
+REACHED_PROJECTS = "SELECT project FROM reached"
+REACHED_MILESTONES = "SELECT milestone FROM reached WHERE milestone IS NOT NULL"
+
+
+def _downstream_of(node: Node, select: str) -> RawSQL:
+    """``select`` (one of the constants above) over the items downstream of ``node``."""
+    params = (node[0], node[1], DependencyStatus.CANCELLED)
+    return RawSQL(REACHED + select, params)  # noqa: S611 — constant SQL, values as parameters
 
 
 #: A dependency as the schedule reads it: its two ends, its type and its lag.
@@ -60,45 +80,107 @@ EDGE = (
 
 
 def _at_the_ends(live: QuerySet[Dependency]) -> tuple[Q, Q]:
-    """Which projects and which milestones stand at an end of the ``live`` dependencies."""
-    projects = Q(pk__in=live.values("predecessor_project")) | Q(
-        pk__in=live.values("successor_project")
+    """Which projects and which milestones stand at an end of the ``live`` dependencies. (Two
+    semi-joins OR-ed: PostgreSQL hashes each subquery once and scans the table; one semi-join
+    on a UNION ALL of the ends makes it probe an index per row, twice as slow at large.)"""
+    ends = live.order_by()
+    projects = Q(pk__in=ends.values("predecessor_project")) | Q(
+        pk__in=ends.values("successor_project")
     )
     milestones = Q(
-        pk__in=live.exclude(predecessor_milestone=None).values("predecessor_milestone")
-    ) | Q(pk__in=live.exclude(successor_milestone=None).values("successor_milestone"))
+        pk__in=ends.exclude(predecessor_milestone=None).values("predecessor_milestone")
+    ) | Q(pk__in=ends.exclude(successor_milestone=None).values("successor_milestone"))
     return projects, milestones
 
 
-def load_schedule() -> tuple[list[Activity], list[Link]]:
-    """Only what the critical path method reads, for the whole portfolio: every live dependency,
-    and the dates of the projects and milestones at its ends (no names, no joins) — three
-    queries. ``load_network`` adds the labels a report shows."""
-    live = Dependency.objects.live()
-    links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag in live.values_list(*EDGE)]
-    # Dates as ISO text, parsed here: no per-value converter (SQLite's declared-type parsing
-    # included), which at 80,000 items costs more than the queries.
-    day = date.fromisoformat
-    project_filter, milestone_filter = _at_the_ends(live)
-    projects = Project.objects.filter(project_filter).annotate(
-        fs=Cast("forecast_start", CharField()),
-        fe=Cast("forecast_end", CharField()),
-        be=Cast("baseline_end", CharField()),
-    )
-    activities = []
-    for pk, start, end, baseline in projects.values_list("pk", "fs", "fe", "be"):
-        begin = day(start)
-        activities.append(Activity((pk, None), begin, (day(end) - begin).days, day(baseline)))
-    milestones = Milestone.objects.filter(milestone_filter).annotate(
-        fd=Cast("forecast_date", CharField()), bd=Cast("baseline_date", CharField())
-    )
-    activities += [
-        Activity((project, pk), day(forecast), 0, day(baseline))
-        for pk, project, forecast, baseline in milestones.values_list(
-            "pk", "project_id", "fd", "bd"
+class DayNumber(Func):
+    """A date as its day number (``date.toordinal()``), worked out by the database: the
+    portfolio's dates reach Python as plain integers, with no per-value conversion."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s - DATE '0001-01-01' + 1)"  # PostgreSQL: date − date is days
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)",
+            **extra,
         )
-    ]
-    return activities, links
+
+
+def load_plan() -> Plan:
+    """Only what the critical path method reads, for the whole portfolio, as integers: every
+    live dependency as (predecessor, successor, type, lag) and the day numbers of the projects
+    and milestones at its ends — three queries, no names, no joins, no model instances."""
+    live = Dependency.objects.live()
+    # A node as one integer: a milestone by its id, a project by its id negated.
+    edges = live.values_list(
+        Coalesce("predecessor_milestone_id", -F("predecessor_project_id")),
+        Coalesce("successor_milestone_id", -F("successor_project_id")),
+        "type",
+        "lag_days",
+    )
+    project_filter, milestone_filter = _at_the_ends(live)
+    projects = Project.objects.filter(project_filter).values_list(
+        "pk",
+        DayNumber("forecast_start"),
+        DayNumber("forecast_end") - DayNumber("forecast_start"),
+        DayNumber("baseline_end"),
+    )
+    milestones = Milestone.objects.filter(milestone_filter).values_list(
+        "pk", "project_id", DayNumber("forecast_date"), DayNumber("baseline_date")
+    )
+    # Columns, not rows: zip(*rows) and NumPy do the per-item work in C.
+    project_ids, starts, durations, deadlines = _columns(projects, 4)
+    milestone_ids, their_projects, dates, promised = _columns(milestones, 4)
+    sources, targets, types, lags = _columns(edges, 4)
+    keys = np.concatenate([-_integers(project_ids), _integers(milestone_ids)])
+    by_key = np.argsort(keys)
+
+    def positions(ends: tuple[int, ...]) -> np.ndarray:
+        return by_key[np.searchsorted(keys, _integers(ends), sorter=by_key)]
+
+    return Plan(
+        nodes=[*zip(project_ids, repeat(None)), *zip(their_projects, milestone_ids, strict=True)],
+        start=[*starts, *dates],
+        duration=[*durations, *repeat(0, len(milestone_ids))],
+        deadline=[*deadlines, *promised],
+        predecessors=positions(sources),
+        successors=positions(targets),
+        types=types,
+        lags=lags,
+    )
+
+
+def _integers(values: tuple[int, ...]) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+def _columns(queryset: QuerySet[Any], width: int) -> list[tuple[Any, ...]]:
+    """The columns of the rows the queryset selects, exactly as the database driver returns
+    them: one ``fetchall``, no per-row iterator or per-value converter (``width`` empty columns
+    when there are no rows)."""
+    queryset = queryset.order_by()  # rows in any order: no sort, no index walk
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    # Hundreds of thousands of values arrive as new objects at once; the cyclic collector
+    # would walk the whole heap several times over while they do, for nothing (none of them
+    # can form a cycle).
+    with connections[queryset.db].cursor() as cursor, _collector_paused():
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        return list(zip(*rows, strict=True)) or [()] * width
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_network(extra: Node | None = None, *, downstream_of: Node | None = None) -> Network:
@@ -106,14 +188,15 @@ def load_network(extra: Node | None = None, *, downstream_of: Node | None = None
     with ``downstream_of``, only that item and what depends on it, directly or not (what a slip
     report needs: the edges are read once, the dates of the reachable items only)."""
     live = Dependency.objects.live()
+    if downstream_of is not None:
+        # The dependencies out of the reached items, and the reached items (a milestone's
+        # project row comes too, for its label).
+        live = live.filter(pk__in=_downstream_of(downstream_of, OUT_OF_REACHED))
+        project_filter = Q(pk__in=_downstream_of(downstream_of, REACHED_PROJECTS))
+        milestone_filter = Q(pk__in=_downstream_of(downstream_of, REACHED_MILESTONES))
     rows = list(live.values_list(*EDGE, "committed_date"))
     links = [Link((a, b), (c, d), kind, lag) for a, b, c, d, kind, lag, _ in rows]
-    if downstream_of is not None:
-        reached = _downstream(links, downstream_of)
-        links = [link for link in links if link.predecessor in reached]
-        project_filter = Q(pk__in={project for project, _ in reached})
-        milestone_filter = Q(pk__in={milestone for _, milestone in reached if milestone})
-    else:
+    if downstream_of is None:
         project_filter, milestone_filter = _at_the_ends(live)
         if extra:
             project_filter |= Q(pk=extra[0])
@@ -155,6 +238,7 @@ def load_network(extra: Node | None = None, *, downstream_of: Node | None = None
         activities[node] = Activity(node, forecast, 0, baseline)
         items[node] = Item(node, f"{code} / {name}", program, owner or lead or "", code, name)
     if downstream_of is not None:  # a milestone's project row was loaded only for its label
+        reached = {downstream_of} | {link.successor for link in links}
         activities = {node: a for node, a in activities.items() if node in reached}
     return Network(activities, links, items, commitments)
 

@@ -18,13 +18,16 @@ path is the nodes with the least total float (zero in a network without deadline
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
+from operator import sub
 from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
 
 Node = tuple[int, int | None]
 DAY = timedelta(days=1)
@@ -85,135 +88,173 @@ FROM_FINISH = {"FS": True, "SS": False, "FF": True, "SF": False}
 TO_FINISH = {"FS": False, "SS": False, "FF": True, "SF": True}
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """The passes allocate many small objects; the cyclic collector only slows them down."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+#: A deadline no date reaches: an activity nothing was promised for.
+NO_DEADLINE = date.max.toordinal()
+
+
+@dataclass
+class Plan:
+    """A network as the passes read it: one entry per node (its position), day numbers as
+    ``date.toordinal()``, and one entry per link, its two ends as positions. Built from
+    activities and links (``Plan.of``) or straight from the database as columns
+    (``programs.network.load_plan``), which is how a whole-portfolio pass stays cheap."""
+
+    nodes: list[Node]
+    start: ArrayLike  # planned start
+    duration: ArrayLike
+    deadline: ArrayLike  # the finish promised; NO_DEADLINE where there is none
+    predecessors: ArrayLike
+    successors: ArrayLike
+    types: Sequence[str]
+    lags: ArrayLike
+
+    @classmethod
+    def of(cls, activities: Iterable[Activity], links: Sequence[Link]) -> Plan:
+        activities = list(activities)
+        position = {activity.node: i for i, activity in enumerate(activities)}
+        return cls(
+            nodes=[activity.node for activity in activities],
+            start=[activity.start.toordinal() for activity in activities],
+            duration=[activity.duration for activity in activities],
+            deadline=[
+                NO_DEADLINE if a.deadline is None else a.deadline.toordinal() for a in activities
+            ],
+            predecessors=[position[link.predecessor] for link in links],
+            successors=[position[link.successor] for link in links],
+            types=[link.type for link in links],
+            lags=[link.lag for link in links],
+        )
 
 
 def critical_path(activities: Iterable[Activity], links: Sequence[Link]) -> Timings:
-    """Early and late dates and floats of every activity.
-
-    Dates are worked as day numbers (ordinals) in flat lists indexed by topological position: a
-    pass over the whole portfolio's network is plain Python over integers.
-    """
-    with _without_gc():
-        return _critical_path(list(activities), links)
+    """Early and late dates and floats of every activity."""
+    return plan_timings(Plan.of(activities, links))
 
 
-def _critical_path(activities: list[Activity], links: Sequence[Link]) -> Timings:
-    position = {activity.node: i for i, activity in enumerate(activities)}
-    successors: list[list[int]] = [[] for _ in activities]
-    indegree = [0] * len(activities)
-    for link in links:
-        p, q = position[link.predecessor], position[link.successor]
-        successors[p].append(q)
-        indegree[q] += 1
-    ranked = [i for i, degree in enumerate(indegree) if degree == 0]
-    for i in ranked:  # grows while it is walked: Kahn's algorithm
-        for q in successors[i]:
-            indegree[q] -= 1
-            if indegree[q] == 0:
-                ranked.append(q)
-    if len(ranked) != len(activities):
+def plan_timings(plan: Plan) -> Timings:
+    """The forward and backward passes over a plan, as array operations (NumPy): the nodes are
+    peeled into levels (Kahn's algorithm a level at a time: a level's nodes depend only on
+    earlier levels), then each pass relaxes one level's links at once. The work is a few array
+    operations per level — a portfolio's dependency chains are tens of links deep, not
+    thousands — instead of Python statements per link."""
+    count = len(plan.nodes)
+    if not count:
+        return Timings([], [], [], [], [], [], 0)
+    p = np.asarray(plan.predecessors, dtype=np.int64)
+    q = np.asarray(plan.successors, dtype=np.int64)
+    duration = np.asarray(plan.duration, dtype=np.int64)
+    # Every link type reduces to "successor start ≥ predecessor start + lead": the lag, plus the
+    # predecessor's duration when its finish counts, less the successor's when its finish is
+    # bound.
+    from_finish = np.fromiter(map(FROM_FINISH.__getitem__, plan.types), bool, len(plan.types))
+    to_finish = np.fromiter(map(TO_FINISH.__getitem__, plan.types), bool, len(plan.types))
+    lead = (
+        np.asarray(plan.lags, dtype=np.int64)
+        + np.where(from_finish, duration[p], 0)
+        - np.where(to_finish, duration[q], 0)
+    )
+    level = _levels(count, p, q)
+
+    es = np.asarray(plan.start, dtype=np.int64)
+    for before, after, shift in _by_level(level[q], p, q, lead):  # successors' levels, upwards
+        np.maximum.at(es, after, es[before] + shift)
+    ef = es + duration
+    finish = int(ef.max())
+    ls = np.minimum(np.asarray(plan.deadline, dtype=np.int64), finish) - duration
+    for before, after, shift in reversed(_by_level(level[p], p, q, lead)):  # and downwards
+        np.minimum.at(ls, before, ls[after] - shift)
+
+    # Free float: how far a node can slip before its first successor must move (before the
+    # network's finish when nothing follows it).
+    free = finish - ef
+    slack = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(slack, p, es[q] - es[p] - lead)
+    followed = np.bincount(p, minlength=count) > 0
+    free[followed] = slack[followed]
+    return Timings(
+        plan.nodes,
+        np.argsort(level, kind="stable").tolist(),
+        es.tolist(),
+        ls.tolist(),
+        duration.tolist(),
+        free.tolist(),
+        finish,
+    )
+
+
+def _levels(count: int, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Each node's level: 0 for nodes nothing precedes, else one more than its highest
+    predecessor's. Raises ValueError on a cycle (which the database refuses anyway)."""
+    level = np.full(count, -1, dtype=np.int64)
+    indegree = np.bincount(q, minlength=count)
+    frontier = indegree == 0
+    depth = 0
+    while frontier.any():
+        level[frontier] = depth
+        leaving = frontier[p]
+        indegree -= np.bincount(q[leaving], minlength=count)
+        p, q = p[~leaving], q[~leaving]
+        frontier = (indegree == 0) & (level < 0)
+        depth += 1
+    if (level < 0).any():
         raise ValueError("the dependency network has a cycle")
-    order = [activities[i].node for i in ranked]
-    index = {node: k for k, node in enumerate(order)}
-    count = len(order)
-    duration = [activities[i].duration for i in ranked]
-    own_start = [activities[i].start.toordinal() for i in ranked]
-    deadline = [
-        d.toordinal() if (d := activities[i].deadline) is not None else None for i in ranked
-    ]
-    into: list[list[tuple[int, bool, bool, int]]] = [[] for _ in range(count)]
-    out_of: list[list[tuple[int, bool, bool, int]]] = [[] for _ in range(count)]
-    for link in links:
-        p, q = index[link.predecessor], index[link.successor]
-        from_finish, to_finish = FROM_FINISH[link.type], TO_FINISH[link.type]
-        into[q].append((p, from_finish, to_finish, link.lag))
-        out_of[p].append((q, from_finish, to_finish, link.lag))
+    return level
 
-    es = [0] * count
-    for q in range(count):
-        start = own_start[q]
-        for p, from_finish, to_finish, lag in into[q]:
-            anchor = es[p] + duration[p] if from_finish else es[p]
-            allowed = anchor + lag - (duration[q] if to_finish else 0)
-            if allowed > start:
-                start = allowed
-        es[q] = start
-    ef = [es[i] + duration[i] for i in range(count)]
-    finish = max(ef, default=0)
 
-    lf = [0] * count
-    for p in range(count - 1, -1, -1):
-        promised = deadline[p]
-        latest = finish if promised is None else min(finish, promised)
-        for q, from_finish, to_finish, lag in out_of[p]:
-            bound = (lf[q] if to_finish else lf[q] - duration[q]) - lag
-            allowed = bound if from_finish else bound + duration[p]
-            if allowed < latest:
-                latest = allowed
-        lf[p] = latest
-
-    return Timings(order, es, ef, lf, duration, out_of, finish)
+def _by_level(
+    key: np.ndarray, p: np.ndarray, q: np.ndarray, lead: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The links as (predecessors, successors, offsets) grouped by ``key`` (a level per link),
+    lowest first."""
+    order = np.argsort(key, kind="stable")
+    key, p, q, lead = key[order], p[order], q[order], lead[order]
+    cuts = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), len(key)]
+    return [(p[a:b], q[a:b], lead[a:b]) for a, b in pairwise(cuts) if a < b]
 
 
 class Timings(Mapping[Node, Timing]):
-    """The result of a pass, kept as day numbers; a node's ``Timing`` is built when asked for,
-    so a whole-portfolio pass does not build 100,000 objects nobody reads."""
+    """The result of a pass, kept as day numbers by position; a node's ``Timing`` is built when
+    asked for, so a whole-portfolio pass does not build 100,000 objects nobody reads."""
 
     def __init__(
         self,
-        order: list[Node],
+        nodes: list[Node],
+        order: list[int],
         es: list[int],
-        ef: list[int],
-        lf: list[int],
+        ls: list[int],
         duration: list[int],
-        out_of: list[list[tuple[int, bool, bool, int]]],
+        free: list[int],
         finish: int,
     ) -> None:
-        self._order = order
-        self._index = {node: i for i, node in enumerate(order)}
-        self._es, self._ef, self._lf, self._duration = es, ef, lf, duration
-        self._out_of, self._finish = out_of, finish
+        self._nodes, self._order = nodes, order
+        self._es, self._ls, self._duration, self._free = es, ls, duration, free
+        self._finish = finish
+        self._index: dict[Node, int] | None = None
 
     def __getitem__(self, node: Node) -> Timing:
+        if self._index is None:
+            self._index = {node: i for i, node in enumerate(self._nodes)}
         i = self._index[node]
-        es, ef, lf = self._es, self._ef, self._lf
-        free = min(
-            (
-                (ef[q] if to_finish else es[q]) - ((ef[i] if from_finish else es[i]) + lag)
-                for q, from_finish, to_finish, lag in self._out_of[i]
-            ),
-            default=self._finish - ef[i],
-        )
+        es, ls, duration = self._es[i], self._ls[i], self._duration[i]
         return Timing(
-            es=date.fromordinal(es[i]),
-            ef=date.fromordinal(ef[i]),
-            ls=date.fromordinal(lf[i] - self._duration[i]),
-            lf=date.fromordinal(lf[i]),
-            total_float=lf[i] - ef[i],
-            free_float=free,
+            es=date.fromordinal(es),
+            ef=date.fromordinal(es + duration),
+            ls=date.fromordinal(ls),
+            lf=date.fromordinal(ls + duration),
+            total_float=ls - es,
+            free_float=self._free[i],
         )
 
     def __iter__(self) -> Iterator[Node]:
-        return iter(self._order)
+        """The nodes in topological order."""
+        return map(self._nodes.__getitem__, self._order)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._nodes)
 
     def floats(self) -> Iterator[tuple[Node, int]]:
         """(node, total float) for every node, without building Timings."""
-        return zip(
-            self._order, (lf - ef for lf, ef in zip(self._lf, self._ef, strict=True)), strict=True
-        )
+        return zip(self._nodes, map(sub, self._ls, self._es), strict=True)
 
 
 def critical_nodes(timings: Mapping[Node, Timing]) -> set[Node]:

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from programs.models import Dependency, Milestone, Program, Project
-from programs.network import load_schedule
+from programs.network import load_plan
 from programs.querysets import DEPENDENCY_TROUBLE
 from programs.schedule import (
     Activity,
@@ -24,6 +24,7 @@ from programs.schedule import (
     Timing,
     critical_nodes,
     critical_path,
+    plan_timings,
     topological_order,
 )
 from tpmo.charts import Arrow, Gantt, Mark, Row, gantt
@@ -438,7 +439,7 @@ def _critical_programs() -> set[int]:
     """The programs holding an item of the portfolio's critical path (the whole network)."""
     return set(
         Project.objects.filter(
-            pk__in=[node[0] for node in critical_nodes(critical_path(*load_schedule()))]
+            pk__in=[node[0] for node in critical_nodes(plan_timings(load_plan()))]
         ).values_list("program", flat=True)
     )
 

@@ -190,11 +190,11 @@ def _sql_floor(repeats: int) -> float:
 def _functions(repeats: int) -> dict[str, float]:
     """The schedule bars: portfolio critical path (load + CPM with floats) and a slip impact
     report (load of the downstream + propagation), median ms."""
-    from programs.network import load_network, load_schedule, slip_impact
-    from programs.schedule import critical_path
+    from programs.network import load_network, load_plan, slip_impact
+    from programs.schedule import plan_timings
 
     def portfolio_critical_path() -> None:
-        timings = critical_path(*load_schedule())
+        timings = plan_timings(load_plan())
         dict(timings.floats())  # floats included
 
     network = load_network()

@@ -154,20 +154,64 @@ def test_without_javascript_the_notice_is_a_message(client, make_user, chain):
 
 
 @pytest.mark.django_db
-def test_the_lean_schedule_is_the_network_the_reports_use(chain, django_assert_num_queries):
-    from programs.network import load_network, load_schedule
-    from programs.schedule import critical_path
+def test_the_lean_plan_is_the_network_the_reports_use(chain, django_assert_num_queries):
+    from programs.network import load_network, load_plan
+    from programs.schedule import critical_path, plan_timings
 
     pf.DependencyFactory(status="cancelled")  # a cancelled dependency binds no dates
     network = load_network()
 
     with django_assert_num_queries(3):
-        activities, links = load_schedule()
+        plan = load_plan()
 
-    assert set(activities) == set(network.activities.values())
-    assert len(activities) == len(network.activities)
-    assert set(links) == set(network.links)
-    assert len(links) == len(network.links)
-    assert dict(critical_path(activities, links).floats()) == dict(
-        critical_path(network.activities.values(), network.links).floats()
+    assert set(plan.nodes) == set(network.activities)
+    assert len(plan.nodes) == len(network.activities)
+    assert len(plan.predecessors) == len(network.links)
+    lean = plan_timings(plan)
+    full = critical_path(network.activities.values(), network.links)
+    assert dict(lean.floats()) == dict(full.floats())
+    assert {node: lean[node] for node in lean} == {node: full[node] for node in full}
+
+
+@pytest.mark.django_db
+def test_the_downstream_load_gives_the_report_the_whole_network_gives(
+    chain, django_assert_num_queries
+):
+    """The database walks the downstream (recursive query): a diamond, a cancelled link that is
+    not followed, an item upstream that is not loaded — and the report is the same as from the
+    whole network."""
+    from programs.network import load_network, slip_impact
+
+    ops, integrate = chain["ops"], chain["integrate"]
+    tail = pf.ProjectFactory(code="TAIL-01", forecast_start=D0, forecast_end=D0)
+    side = pf.MilestoneFactory(project=ops, name="Side", forecast_date=D0, baseline_date=D0)
+    pf.DependencyFactory(  # a second way from Integrate to OPS-01's milestone: a diamond
+        predecessor_project=integrate.project,
+        predecessor_milestone=integrate,
+        successor_project=ops,
+        successor_milestone=side,
     )
+    pf.DependencyFactory(predecessor_project=ops, successor_project=tail, lag_days=1)
+    cancelled_target = pf.ProjectFactory(code="GONE-01")
+    pf.DependencyFactory(
+        predecessor_project=tail, successor_project=cancelled_target, status="cancelled"
+    )
+    moved = (chain["api"].project_id, chain["api"].pk)
+
+    with django_assert_num_queries(3):
+        downstream = load_network(downstream_of=moved)
+
+    assert set(downstream.activities) == {
+        moved,
+        (integrate.project_id, integrate.pk),
+        (ops.pk, None),
+        (ops.pk, side.pk),
+        (tail.pk, None),
+    }
+    for days in (1, 10, 40):
+        lean, whole = slip_impact(downstream, moved, days), slip_impact(load_network(), moved, days)
+        assert lean == whole
+    assert [impact.item.label for impact in slip_impact(downstream, moved, 40).impacts] == [
+        impact.item.label for impact in slip_impact(load_network(), moved, 40).impacts
+    ]
+    assert len(slip_impact(downstream, moved, 40).impacts) == 4

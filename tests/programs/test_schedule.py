@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from programs.schedule import (
     Activity,
@@ -130,3 +132,117 @@ def test_slip_propagation_reports_what_must_move_and_stops_where_slack_absorbs_i
 def test_a_cycle_is_reported():
     with pytest.raises(ValueError, match="cycle"):
         topological_order([A, B], [Link(A, B), Link(B, A)])
+
+
+def test_the_passes_refuse_a_cycle():
+    activities = [Activity(n, DAY0, 1) for n in (A, B, C)]
+    with pytest.raises(ValueError, match="cycle"):
+        critical_path(activities, [Link(A, B), Link(B, C), Link(C, B)])
+
+
+def test_an_empty_network_has_no_timings():
+    timings = critical_path([], [])
+    assert len(timings) == 0
+    assert critical_nodes(timings) == set()
+
+
+def _reference_passes(activities, links):
+    """CPM the slow, obvious way: relax every link until nothing moves, both ways."""
+    by_node = {a.node: a for a in activities}
+    es = {n: a.start for n, a in by_node.items()}
+
+    def anchor(node, finish):
+        return es[node] + timedelta(days=by_node[node].duration) if finish else es[node]
+
+    moved = True
+    while moved:
+        moved = False
+        for link in links:
+            to_finish = link.type in ("FF", "SF")
+            earliest = anchor(link.predecessor, link.type in ("FS", "FF")) + timedelta(
+                days=link.lag - (by_node[link.successor].duration if to_finish else 0)
+            )
+            if earliest > es[link.successor]:
+                es[link.successor] = earliest
+                moved = True
+    ef = {n: es[n] + timedelta(days=a.duration) for n, a in by_node.items()}
+    finish = max(ef.values())
+    lf = {n: min(finish, a.deadline) if a.deadline else finish for n, a in by_node.items()}
+    moved = True
+    while moved:
+        moved = False
+        for link in links:
+            p, q = link.predecessor, link.successor
+            from_finish = link.type in ("FS", "FF")
+            bound = (
+                lf[q] if link.type in ("FF", "SF") else lf[q] - timedelta(days=by_node[q].duration)
+            ) - timedelta(days=link.lag)
+            latest = bound if from_finish else bound + timedelta(days=by_node[p].duration)
+            if latest < lf[p]:
+                lf[p] = latest
+                moved = True
+    free = {n: (finish - ef[n]).days for n in by_node}
+    for p in by_node:
+        gaps = [
+            (
+                (ef if link.type in ("FF", "SF") else es)[link.successor]
+                - (ef if link.type in ("FS", "FF") else es)[p]
+            ).days
+            - link.lag
+            for link in links
+            if link.predecessor == p
+        ]
+        if gaps:
+            free[p] = min(gaps)
+    return {
+        n: (es[n], ef[n], lf[n] - timedelta(days=by_node[n].duration), lf[n], free[n])
+        for n in by_node
+    }
+
+
+@st.composite
+def networks(draw):
+    """Random acyclic networks: links only from a lower to a higher number, in any order."""
+    size = draw(st.integers(1, 12))
+    activities = [
+        Activity(
+            (n, draw(st.sampled_from([None, n * 10]))),
+            day(draw(st.integers(0, 30))),
+            draw(st.integers(0, 15)),
+            draw(st.one_of(st.none(), st.integers(0, 60).map(day))),
+        )
+        for n in range(size)
+    ]
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)).filter(
+                lambda pair: pair[0] < pair[1]
+            ),
+            max_size=25,
+            unique=True,
+        )
+    )
+    links = [
+        Link(
+            activities[p].node,
+            activities[q].node,
+            draw(st.sampled_from(["FS", "SS", "FF", "SF"])),
+            draw(st.integers(-5, 10)),
+        )
+        for p, q in pairs
+    ]
+    return draw(st.permutations(activities)), draw(st.permutations(links))
+
+
+@given(networks())
+@settings(max_examples=300, deadline=None)
+def test_the_passes_agree_with_relaxing_every_link_until_nothing_moves(network):
+    activities, links = network
+    timings = critical_path(activities, links)
+    assert {
+        n: (t.es, t.ef, t.ls, t.lf, t.free_float) for n, t in timings.items()
+    } == _reference_passes(activities, links)
+    assert dict(timings.floats()) == {n: t.total_float for n, t in timings.items()}
+    order = list(timings)
+    for link in links:  # iteration is topological
+        assert order.index(link.predecessor) < order.index(link.successor)
