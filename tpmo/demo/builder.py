@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import random
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ class DemoBuilder:
         self.as_of = as_of
         self.history = history
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}  # how long each stage took (in this process)
         self._codes: dict[int, str] | None = None  # program id → code, read once programs exist
         self._use_stream("core")
         factory.random.reseed_random(seed)
@@ -160,8 +162,10 @@ class DemoBuilder:
 
     def build(self, *, parallel: bool = False) -> dict[str, int]:
         """Build everything; with ``parallel`` one stage of each phase runs in a second process."""
+        started = time.monotonic()
         with transaction.atomic():
             core = self.build_core()
+        self.seconds["core"] = time.monotonic() - started
         if parallel:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(
@@ -177,8 +181,10 @@ class DemoBuilder:
                         self.history,
                     )
                     self.build_stage(here, core)
-                    for name, count in other.result().items():
+                    counts, seconds = other.result()
+                    for name, count in counts.items():
                         self._count(name, count)
+                    self.seconds |= seconds
         else:
             for here, there in PHASES:
                 self.build_stage(here, core)
@@ -242,6 +248,11 @@ class DemoBuilder:
         return Core(people, programs, projects, periods)
 
     def build_stage(self, stage: str, core: Core) -> None:
+        started = time.monotonic()
+        self._build_stage(stage, core)
+        self.seconds[stage] = time.monotonic() - started
+
+    def _build_stage(self, stage: str, core: Core) -> None:
         self._use_stream(stage)
         if stage == "milestones":
             core.milestones = self._milestones(core.projects)
@@ -499,7 +510,7 @@ class DemoBuilder:
                 else:
                     status = pc.MilestoneStatus.PLANNED
                 objs.append(
-                    pf.MilestoneFactory.build(
+                    pf.Milestone(
                         project=project,
                         name=name,
                         owner=project.lead,
@@ -610,7 +621,7 @@ class DemoBuilder:
                 if delivers > needed and status == pc.DependencyStatus.COMMITTED:
                     status = pc.DependencyStatus.AT_RISK
             objs.append(
-                pf.DependencyFactory.build(
+                pf.Dependency(
                     predecessor_project=predecessor,
                     predecessor_milestone=pred_ms,
                     successor_project=successor,
@@ -702,7 +713,7 @@ class DemoBuilder:
                 expected = (planned * overrun).quantize(Decimal("0.01"))
                 forecast = actual if elapsed[period.pk] == 1 else max(actual, expected)
                 objs.append(
-                    pf.BudgetLineFactory.build(
+                    pf.BudgetLine(
                         project=project,
                         period=period,
                         category=category,
@@ -732,7 +743,7 @@ class DemoBuilder:
                 chosen.add(person.pk)
                 load[person.pk] = load.get(person.pk, 0) + percent
                 objs.append(
-                    pf.AllocationFactory.build(
+                    pf.Allocation(
                         person=person,
                         project=project,
                         role=rng.choice(["Tech lead", "Backend", "Frontend", "SRE", "Data", "QA"]),
@@ -780,7 +791,7 @@ class DemoBuilder:
                 seen_slip = round(worst_slip[program.pk] * (1 - week / WEEKS_OF_HISTORY))
                 overall = self._rag_for(seen_slip, watermelon)
                 objs.append(
-                    pf.StatusReportFactory.build(
+                    pf.StatusReport(
                         program=program,
                         report_date=report_date,
                         overall=overall,
@@ -806,7 +817,7 @@ class DemoBuilder:
                 seen_slip = round(project.slip_days * (1 - week / WEEKS_OF_HISTORY))
                 overall = self._rag_for(seen_slip, watermelon=False)
                 objs.append(
-                    pf.StatusReportFactory.build(
+                    pf.StatusReport(
                         program=project.program,
                         project=project,
                         report_date=report_date,
@@ -920,7 +931,7 @@ class DemoBuilder:
                 identified = max(project.baseline_start, as_of - days(rng.randint(10, 150)))
                 ended = status in rc.RISK_ENDED
                 objs.append(
-                    rf.RiskFactory.build(
+                    Risk(
                         program=project.program,
                         project=project,
                         title=f"{title} ({project.code})",
@@ -1043,12 +1054,12 @@ class DemoBuilder:
 
 def _build_stage_in_child(
     stage: str, scale: Scale, seed: int, as_of: dt.date, history: bool
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[str, float]]:
     """Entry point of the second process (set up by ``django.setup``): read the core back from
     the database and build one stage."""
     builder = DemoBuilder(scale, seed=seed, as_of=as_of, history=history)
     builder.build_stage(stage, Core.load(milestones=CHILD_STAGES[stage]))
-    return builder.counts
+    return builder.counts, builder.seconds
 
 
 def ensure_demo_users(*, director: Person | None, tpm: Person | None) -> None:

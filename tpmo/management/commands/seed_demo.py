@@ -67,6 +67,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seeded the {scale} demo portfolio in {elapsed:.1f} s: {summary}.")
         )
+        if int(str(options["verbosity"])) > 1:
+            for stage, seconds in builder.seconds.items():
+                self.stdout.write(f"  {stage}: {seconds:.1f} s")
         self.stdout.write(
             f"Demo users: admin, director, tpm, viewer (password: {settings.DEMO_PASSWORD})."
         )
