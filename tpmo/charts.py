@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from html import escape
 
-from django.utils.html import format_html
+from django.utils import dateformat
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 Number = int | float | Decimal
 
@@ -173,25 +176,20 @@ class DrawnMark:
     @property
     def svg(self) -> SafeString:
         """The mark as an SVG element: written here rather than in the template, where a Gantt's
-        hundreds of marks, each with formatted numbers, cost more than the rest of the page."""
+        hundreds of marks, each with formatted numbers, cost more than the rest of the page
+        (plain f-strings: the numbers need no escaping, the words go through ``escape``)."""
         mark, y = self.mark, int(self.y)
+        css, title = escape(mark.css), escape(mark.title)
         if mark.kind == "bar":
             baseline = "baseline" in mark.css
-            return format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}</title></rect>',
-                f"{self.x:.1f}",
-                y + (15 if baseline else 4),
-                f"{self.width:.1f}",
-                5 if baseline else 10,
-                mark.css,
-                mark.title,
+            return SafeString(
+                f'<rect x="{self.x:.1f}" y="{y + (15 if baseline else 4)}" '
+                f'width="{self.width:.1f}" height="{5 if baseline else 10}" class="{css}">'
+                f"<title>{title}</title></rect>"
             )
-        return format_html(
-            '<path d="M{},{} l6,7 l-6,7 l-6,-7 z" class="{}"><title>{}</title></path>',
-            f"{self.x:.1f}",
-            y + 2,
-            mark.css,
-            mark.title,
+        return SafeString(
+            f'<path d="M{self.x:.1f},{y + 2} l6,7 l-6,7 l-6,-7 z" class="{css}">'
+            f"<title>{title}</title></path>"
         )
 
 
@@ -225,6 +223,90 @@ class Gantt:
     ticks: tuple[Tick, ...]
     today_x: float | None
     row_height: int
+
+    def figure(self, id: str) -> SafeString:
+        """The chart as an SVG figure, with its dates as a table for screen readers and print.
+        Written here rather than in a template: a program's Gantt has hundreds of marks and
+        rows, and a template node per value cost more than the rest of the page."""
+        height = self.height
+        ticks = format_html_join(
+            "",
+            '<line x1="{0}" y1="18" x2="{0}" y2="{1}" class="tick"/>'
+            '<text x="{0}" y="14" class="tick-label">{2}</text>',
+            ((f"{tick.x:.1f}", height, tick.label) for tick in self.ticks),
+        )
+        rows = SafeString(
+            "".join(
+                f'<g class="gantt-row {escape(drawn.row.css)}"><text x="4" y="{int(drawn.y) + 16}"'
+                f' class="row-label">{_label(drawn.row.label, drawn.row.href)}</text>'
+                + "".join(mark.svg for mark in drawn.marks)
+                + "</g>"
+                for drawn in self.rows
+            )
+        )
+        arrows = format_html_join(
+            "",
+            '<path d="{}" class="{}" marker-end="url(#{}-head)"><title>{}</title></path>',
+            ((drawn.path, drawn.arrow.css, id, drawn.arrow.title) for drawn in self.arrows),
+        )
+        today = (
+            format_html(
+                '<line x1="{0}" y1="18" x2="{0}" y2="{1}" class="today"/>'
+                '<text x="{0}" y="{2}" class="tick-label today-label">today</text>',
+                f"{self.today_x:.1f}",
+                height,
+                height - 2,
+            )
+            if self.today_x
+            else ""
+        )
+        table = SafeString(
+            "".join(
+                f"<tr><td>{escape(drawn.row.label)}</td><td>"
+                + "".join(f"<div>{escape(_dates(m.mark))}</div>" for m in drawn.marks)
+                + "</td></tr>"
+                for drawn in self.rows
+            )
+        )
+        return format_html(
+            '<figure class="chart gantt-figure"><div class="table-scroll" tabindex="0">'
+            '<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group"'
+            ' aria-labelledby="{id}-title" class="gantt"><title id="{id}-title">{title}</title>'
+            '<defs><marker id="{id}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
+            ' markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"'
+            ' class="arrow-head"/></marker></defs>{ticks}{rows}{arrows}{today}</svg></div>'
+            "<figcaption>{title}: grey = baseline, blue = forecast, red = on the critical path,"
+            " ◆ milestones (amber = past baseline), dashed red arrows = dependencies blocked, at"
+            " risk, uncommitted or committed late. Calendar days.</figcaption>"
+            "<details><summary>The dates as a table</summary>"
+            '<table class="data-table compact"><thead><tr><th scope="col">Item</th>'
+            '<th scope="col">Dates</th></tr></thead><tbody>{table}</tbody></table></details>'
+            "</figure>",
+            width=self.width,
+            height=height,
+            id=id,
+            title=self.title,
+            ticks=ticks,
+            rows=rows,
+            arrows=arrows,
+            today=today,
+            table=table,
+        )
+
+
+def _label(label: str, href: str) -> str:
+    short = escape(Truncator(label).chars(36))
+    return f'<a href="{escape(href)}">{short}</a>' if href else short
+
+
+def _dates(mark: Mark) -> str:
+    if mark.kind == "bar" and "baseline" in mark.css:
+        return f"{mark.title}: {_day(mark.start)} – {_day(mark.end)}"
+    return mark.title
+
+
+def _day(day: date) -> str:
+    return dateformat.format(day, "j M Y")
 
 
 def gantt(
@@ -271,15 +353,21 @@ def gantt(
         path = f"M{x1:.1f},{y1:.1f} H{x1 + 6:.1f} V{y2:.1f} H{x2:.1f}"
         drawn_arrows.append(DrawnArrow(arrow, path))
     ticks = []
-    month = date(first.year, first.month, 1)
+    # A tick a month; on a long timeline a tick a quarter, a year or more (at most ~40 ticks),
+    # so a date far off (a forecast typed years ahead) cannot draw thousands of lines.
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in (1, 3, 6, 12) if months / s <= 40), 12 * -(-months // 480))
+    index = first.year * 12 + first.month - 1
+    index -= index % step
     labelled = -1000.0
-    while month <= last:
+    while index <= last.year * 12 + last.month - 1:
+        month = date(index // 12, index % 12 + 1, 1)
         if month >= first:
             crowded = x(month) - labelled < 48  # keep month labels apart on long timelines
             label = "" if crowded else month.strftime("%b %Y" if month.month == 1 else "%b")
             labelled = labelled if crowded else x(month)
             ticks.append(Tick(x(month), label))
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        index += step
     return Gantt(
         title=title,
         width=width,

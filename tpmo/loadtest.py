@@ -36,6 +36,7 @@ LOAD_START = "<!-- load:results:start -->"
 LOAD_END = "<!-- load:results:end -->"
 CSRF = "tpmoloadtestcsrftokentpmoloadtst"  # 32 characters: Django accepts an unmasked secret
 WRITE_SHARE = 10  # one request in ten writes
+WRK_THREADS = 2
 REPORT_SUMMARY = "Load test status"
 FIRST_REPORT_DAY = date(2031, 1, 1)
 
@@ -142,8 +143,9 @@ wrk.headers["Cookie"] = "{cookie}"
 wrk.headers["X-CSRFToken"] = "{CSRF}"
 
 local function date_of(n)
-  -- a distinct day for each status report: from 2031-01-01 on, per thread and counter
-  local t = os.time({{year = 2031, month = 1, day = 1, hour = 12}}) + (first_day + n) * 86400
+  -- a distinct day for each status report: from 2031-01-01 on, the threads on alternate days
+  local day = first_day + n * {WRK_THREADS} + thread_id
+  local t = os.time({{year = 2031, month = 1, day = 1, hour = 12}}) + day * 86400
   return os.date("!%Y-%m-%d", t)
 end
 
@@ -159,12 +161,12 @@ request = function()
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   if n % 2 == 0 and #edits > 0 then
     local edit = edits[(n / 2 % #edits) + 1]
-    local body = "forecast_date=" .. date_of(thread_id * 100000 + n) ..
+    local body = "forecast_date=" .. date_of(n) ..
       "&actual_date=&status=" .. edit[2] .. "&version="
     return wrk.format("POST", "/milestones/" .. edit[1] .. "/edit/", headers, body)
   end
   local code = programs[(n % #programs) + 1]
-  local body = "report_date=" .. date_of(thread_id * 100000 + n) ..
+  local body = "report_date=" .. date_of(n) ..
     "&overall=amber&schedule=amber&budget=green&scope=green" ..
     "&summary=Load+test+status&accomplishments=&next_steps=&blockers=" ..
     "&stakeholder_satisfaction=4&variance_reason=Load+test"
@@ -292,7 +294,7 @@ def run(
     try:
         wait_until_up(f"{base}/healthz")
         cookie = "; ".join(f"{name}={value}" for name, value in mix.cookies.items())
-        common = ["-t", "2", "-c", str(connections), "-H", f"Cookie: {cookie}"]
+        common = ["-t", str(WRK_THREADS), "-c", str(connections), "-H", f"Cookie: {cookie}"]
         short = str(max(5, duration // 6))
         report.floor_rps = _requests_per_second(
             _wrk([*common, "-d", f"{short}s", f"{base}/bench/minimal/"])

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from tpmo.charts import Gantt
 
 register = template.Library()
 
@@ -55,3 +58,9 @@ def sort_header(context: dict[str, Any], key: str, label: str, target: str) -> d
         "path": request.path,
         "target": target,
     }
+
+
+@register.simple_tag
+def gantt_figure(chart: Gantt, id: str) -> SafeString:
+    """A Gantt chart as its SVG figure (see ``Gantt.figure``)."""
+    return chart.figure(id)
