@@ -22,7 +22,7 @@ from risks import selectors, services
 from risks.filters import AssumptionFilter, DecisionFilter, IssueFilter, RiskFilter
 from risks.forms import AssumptionCheckForm, ReviewForm, RiskForm
 from risks.models import Assumption, Decision, Issue, Risk
-from tpmo.datastate import remembered
+from tpmo.datastate import evaluated, remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.history import StaleEdit, change_log
 from tpmo.htmx import render_page_or_fragment
@@ -92,7 +92,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
                 request.GET.urlencode(),
                 today,
             ),
-            lambda: _evaluated(Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))),
+            lambda: evaluated(Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))),
         ),
         "heat_map": heat_map,
         "cell_query": surrounding.urlencode(),
@@ -102,13 +102,6 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render_page_or_fragment(request, "risks/risk_list.html", "risk-results", context)
-
-
-def _evaluated(page: Any) -> Any:
-    """A page whose rows and count are read now (so that it can be remembered)."""
-    page.object_list = list(page.object_list)
-    page.paginator.count  # noqa: B018 (a cached property: read it now)
-    return page
 
 
 def _risk(request: HttpRequest, pk: int) -> Risk:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.paginator import Page
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -175,6 +176,13 @@ def remembered[T](key: Hashable, compute: Callable[[], T]) -> T:
         while len(_results) > KEEP:
             _results.popitem(last=False)
     return result
+
+
+def evaluated[P: Page](page: P) -> P:
+    """A page whose rows and count are read now (so that it can be remembered)."""
+    page.object_list = list(page.object_list)
+    page.paginator.count  # noqa: B018 (a cached property: read it now)
+    return page
 
 
 def forget() -> None:

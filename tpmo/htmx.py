@@ -17,10 +17,20 @@ def wants_fragment(request: HttpRequest) -> bool:
 
 
 def render_page_or_fragment(
-    request: HttpRequest, template: str, fragment: str, context: dict[str, Any], status: int = 200
+    request: HttpRequest,
+    template: str,
+    fragment: str,
+    context: dict[str, Any],
+    status: int = 200,
+    *,
+    fragment_html: str | None = None,
 ) -> HttpResponse:
-    """The page, or only its ``fragment`` partial (named after the element it replaces)."""
-    name = f"{template}#{fragment}" if wants_fragment(request) else template
-    response = render(request, name, context, status=status)
+    """The page, or only its ``fragment`` partial (named after the element it replaces) — or
+    ``fragment_html``, when the view already holds that partial written."""
+    if fragment_html is not None and wants_fragment(request):
+        response = HttpResponse(fragment_html, status=status)
+    else:
+        name = f"{template}#{fragment}" if wants_fragment(request) else template
+        response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

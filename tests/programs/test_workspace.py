@@ -249,10 +249,33 @@ def test_milestone_list_filters(client, viewer):
     assert names(q="elsew") == ["Elsewhere"]
 
 
+@pytest.mark.django_db
+def test_the_program_list_rows_are_remembered_until_a_write_changes_them(
+    client, viewer, django_assert_num_queries
+):
+    program = pf.ProgramFactory(code="EUX")
+    url = reverse("program-list")
+    assert [row.reported for row in client.get(url).context["rows"]] == [None]
+
+    # Session, user, role and data state: no rows, no filter choices (the form is remembered).
+    with django_assert_num_queries(4):
+        client.get(url)
+    pf.StatusReportFactory(program=program, overall="red")
+    rows = client.get(url).context["rows"]
+    assert [(row.obj.code, row.reported.value) for row in rows] == [("EUX", "red")]
+    tpm = program.tpm
+    tpm.name = "Tessa Renamed"
+    tpm.save()
+    body = client.get(url).content.decode()  # the remembered filter form lists the new name
+    assert f'<option value="{tpm.pk}">Tessa Renamed</option>' in body
+    assert body.count("Tessa Renamed") == 2  # the TPM filter and the row: nothing stale
+
+
 # -- queries stay flat ----------------------------------------------------------------------------
 
 PAGES = {
-    "program-list": (lambda: reverse("program-list"), 16),
+    # The rows shown, remembered per data state: with the data state query.
+    "program-list": (lambda: reverse("program-list"), 17),
     # Program and project pages: with the data state, and this reader's own right to edit.
     "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 46),
     "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 33),

@@ -23,3 +23,12 @@ def test_a_selected_option_is_marked_and_text_is_escaped():
 
     assert '<option value="2" selected>&lt;b&gt;&quot;Eve&quot;&lt;/b&gt;</option>' in html
     assert '<option value="1">Ann &amp; Bob</option>' in html
+
+
+def test_groups_and_a_repeated_value_render_as_djangos_do():
+    choices = [("", "Any"), ("Team", [(1, "Ann"), (2, "Bob")]), (1, "Ann again")]
+    ours = FastSelect(choices=choices)
+    django = forms.Select(choices=choices)
+
+    for value in (None, 1, "2"):
+        assert parse_html(ours.render("who", value)) == parse_html(django.render("who", value))

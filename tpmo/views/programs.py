@@ -2,22 +2,25 @@
 
 from dataclasses import replace
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from programs.filters import ProgramFilter
 from programs.models import Program, Project
 from tpmo import selectors
-from tpmo.datastate import remembered
+from tpmo.datastate import evaluated, remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.health_queries import with_health_in_order, with_reported
 from tpmo.htmx import render_page_or_fragment
 from tpmo.roles import role_of
 
 PAGE_SIZE = 25
+LIST_TEMPLATE = "programs/program_list.html"
 
 PROGRAM_COLUMNS = [
     Column("Code", lambda r: r.obj.code),
@@ -40,22 +43,39 @@ def program_list(request: HttpRequest) -> HttpResponse:
     visible = Program.objects.visible_to(request.user).select_related("tpm", "director")
     # Filter and sort on the cheap annotations; compute full health only for the rows shown.
     filters = ProgramFilter(request.GET, queryset=with_reported(visible).order_by("code"))
-    results = filters.qs
+    results_qs = filters.qs
     export = request.GET.get("export")
     if export in FORMATS:
-        rows = selectors.health_rows(results, today=today)
+        rows = selectors.health_rows(results_qs, today=today)
         return export_response(export, "programs", PROGRAM_COLUMNS, rows)
-    page = Paginator(results.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
+
+    def results() -> tuple[Page, list[selectors.HealthRow], str, str]:
+        ids = Paginator(results_qs.values_list("pk", flat=True), PAGE_SIZE)
+        page = evaluated(ids.get_page(request.GET.get("page")))
+        shown = with_health_in_order(visible, page.object_list, today=today)
+        rows = selectors.health_rows_of(shown, today=today)
+        # The results section, written once: it depends on nothing but the query string and
+        # the rows (no per-request token in it).
+        html = render_to_string(
+            f"{LIST_TEMPLATE}#program-results",
+            {"filters": filters, "page": page, "rows": rows},
+            request,
+        )
+        # So is the filter form (a GET form: no token), with the choices it lists.
+        form = render_to_string(
+            "_components/filter_form.html",
+            {"filters": filters, "url": reverse("program-list"), "target": "program-results"},
+        )
+        return page, rows, html, form
+
+    # Every role sees every program: the rows depend on the query string, the day and the data.
+    page, rows, html, form = remembered(
+        ("program-list", role_of(request.user) is not None, request.GET.urlencode(), today),
+        results,
     )
-    shown = with_health_in_order(visible, list(page.object_list), today=today)
-    context = {
-        "filters": filters,
-        "page": page,
-        "rows": selectors.health_rows_of(shown, today=today),
-    }
+    context = {"filters": filters, "page": page, "rows": rows, "results": html, "form": form}
     return render_page_or_fragment(
-        request, "programs/program_list.html", "program-results", context
+        request, LIST_TEMPLATE, "program-results", context, fragment_html=html
     )
 
 
