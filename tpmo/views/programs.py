@@ -41,16 +41,19 @@ PROGRAM_COLUMNS = [
 def program_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = Program.objects.visible_to(request.user).select_related("tpm", "director")
-    # Filter and sort on the cheap annotations; compute full health only for the rows shown.
-    filters = ProgramFilter(request.GET, queryset=with_reported(visible).order_by("code"))
-    results_qs = filters.qs
+
+    def filtered() -> ProgramFilter:
+        # Filter and sort on the cheap annotations; full health only for the rows shown.
+        return ProgramFilter(request.GET, queryset=with_reported(visible).order_by("code"))
+
     export = request.GET.get("export")
     if export in FORMATS:
-        rows = selectors.health_rows(results_qs, today=today)
+        rows = selectors.health_rows(filtered().qs, today=today)
         return export_response(export, "programs", PROGRAM_COLUMNS, rows)
 
     def results() -> tuple[Page, list[selectors.HealthRow], str, str]:
-        ids = Paginator(results_qs.values_list("pk", flat=True), PAGE_SIZE)
+        filters = filtered()
+        ids = Paginator(filters.qs.values_list("pk", flat=True), PAGE_SIZE)
         page = evaluated(ids.get_page(request.GET.get("page")))
         shown = with_health_in_order(visible, page.object_list, today=today)
         rows = selectors.health_rows_of(shown, today=today)
@@ -73,7 +76,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         ("program-list", role_of(request.user) is not None, request.GET.urlencode(), today),
         results,
     )
-    context = {"filters": filters, "page": page, "rows": rows, "results": html, "form": form}
+    context = {"page": page, "rows": rows, "results": html, "form": form}
     return render_page_or_fragment(
         request, LIST_TEMPLATE, "program-results", context, fragment_html=html
     )
