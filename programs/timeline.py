@@ -58,9 +58,12 @@ def program_schedule(program: Program) -> Schedule:
     milestones: dict[int, list[Milestone]] = {}
     for milestone in Milestone.objects.filter(project__program=program).order_by("forecast_date"):
         milestones.setdefault(milestone.project_id, []).append(milestone)
+    # By the program's project ids: each side is then an index search (through the program,
+    # the database would join every dependency to its projects first).
+    ids = [project.pk for project in projects]
     dependencies = list(
         Dependency.objects.live()
-        .filter(Q(predecessor_project__program=program) | Q(successor_project__program=program))
+        .filter(Q(predecessor_project__in=ids) | Q(successor_project__in=ids))
         .select_related(*DEPENDENCY_JOINS)
         .order_by("pk")
     )
