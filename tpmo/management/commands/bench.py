@@ -65,6 +65,18 @@ def prepare(engine: str, scale: str, env: dict[str, str], *, say: Any) -> None:
         say(f"== {' '.join(step)}  ({url})")
         if run_manage(step, env):
             raise CommandError(f"{' '.join(step)} failed.")
+    if engine == "postgres":
+        _analyze(url)
+
+
+def _analyze(url: str) -> None:
+    """The planner's statistics, as autovacuum would gather them in production some time after
+    a bulk load: without them PostgreSQL guesses row counts (5,225 for 20,000 projects) and
+    picks the wrong joins."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def add_common_arguments(parser: CommandParser) -> None:
