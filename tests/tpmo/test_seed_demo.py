@@ -173,3 +173,39 @@ def test_a_stage_run_in_another_process_sees_the_same_core():
         k: [m.pk for m in v] for k, v in built.milestones.items()
     }
     assert [p.pk for p in loaded.periods] == [p.pk for p in built.periods]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_batches_go_in_with_executemany_and_the_ids_given_there(monkeypatch):
+    """At large (no history rows) the builder inserts big batches itself: every object gets the
+    id it was stored under, auto dates are filled, and the next ordinary insert still gets a
+    fresh id (PostgreSQL's sequence moved past them)."""
+    from programs import factories as pf
+    from tpmo.demo import builder as demo
+
+    monkeypatch.setattr(demo, "INSERT_CHUNK", 3)
+    project = pf.ProjectFactory()
+    before = pf.MilestoneFactory(project=project, name="Before")
+    objs = [
+        Milestone(
+            project=project,
+            name=f"M{i}",
+            baseline_date=date(2026, 7, i + 1),
+            forecast_date=date(2026, 7, i + 2),
+            status="planned",
+        )
+        for i in range(7)
+    ]
+
+    created = DemoBuilder(SCALES["small"], seed=7, as_of=date(2026, 6, 1), history=False)._insert(
+        Milestone, objs
+    )
+
+    assert [m.pk for m in created] == list(range(before.pk + 1, before.pk + 8))
+    stored = {m.pk: m for m in Milestone.objects.filter(project=project, name__startswith="M")}
+    assert [(stored[m.pk].name, stored[m.pk].forecast_date) for m in created] == [
+        (f"M{i}", date(2026, 7, i + 2)) for i in range(7)
+    ]
+    assert all(m.created_at is not None and not m._state.adding for m in stored.values())
+    after = pf.MilestoneFactory(project=project, name="After")
+    assert after.pk == before.pk + 8
