@@ -186,7 +186,7 @@ def _collector_paused() -> Iterator[None]:
 def load_network(extra: Node | None = None, *, downstream_of: Node | None = None) -> Network:
     """Every live dependency and the projects and milestones at its ends (plus ``extra``) — or,
     with ``downstream_of``, only that item and what depends on it, directly or not (what a slip
-    report needs: the edges are read once, the dates of the reachable items only)."""
+    report needs; the database walks the downstream, see ``REACHED``)."""
     live = Dependency.objects.live()
     if downstream_of is not None:
         # The dependencies out of the reached items, and the reached items (a milestone's

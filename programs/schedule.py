@@ -30,7 +30,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 Node = tuple[int, int | None]
-DAY = timedelta(days=1)
 
 
 class Activity(NamedTuple):
@@ -139,7 +138,7 @@ def plan_timings(plan: Plan) -> Timings:
     thousands — instead of Python statements per link."""
     count = len(plan.nodes)
     if not count:
-        return Timings([], [], [], [], [], [], 0)
+        return Timings([], [], [], [], [], [])
     p = np.asarray(plan.predecessors, dtype=np.int64)
     q = np.asarray(plan.successors, dtype=np.int64)
     duration = np.asarray(plan.duration, dtype=np.int64)
@@ -155,7 +154,7 @@ def plan_timings(plan: Plan) -> Timings:
     )
     level = _levels(count, p, q)
 
-    es = np.asarray(plan.start, dtype=np.int64)
+    es = np.array(plan.start, dtype=np.int64)  # a copy: the pass writes into it
     for before, after, shift in _by_level(level[q], p, q, lead):  # successors' levels, upwards
         np.maximum.at(es, after, es[before] + shift)
     ef = es + duration
@@ -178,7 +177,6 @@ def plan_timings(plan: Plan) -> Timings:
         ls.tolist(),
         duration.tolist(),
         free.tolist(),
-        finish,
     )
 
 
@@ -224,11 +222,9 @@ class Timings(Mapping[Node, Timing]):
         ls: list[int],
         duration: list[int],
         free: list[int],
-        finish: int,
     ) -> None:
         self._nodes, self._order = nodes, order
         self._es, self._ls, self._duration, self._free = es, ls, duration, free
-        self._finish = finish
         self._index: dict[Node, int] | None = None
 
     def __getitem__(self, node: Node) -> Timing:

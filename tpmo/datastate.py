@@ -166,10 +166,10 @@ def remembered[T](key: Hashable, compute: Callable[[], T]) -> T:
     outer = _open_reads()
     with _reading() as reads:
         result = compute()
+    # An enclosing computation recorded the same statements itself.
     parts = set(reads.resolve())
     for enclosing in outer:
         parts |= enclosing.resolve()
-        enclosing.parts.update(reads.parts)
     ordered = tuple(sorted(parts))
     with _lock:
         _results[full] = _Entry(ordered, tuple(state[i] for i in ordered), result)
