@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import TruncWeek
 
 from programs import evm
@@ -22,8 +22,8 @@ from programs.models import (
     Objective,
     Person,
     Program,
-    StatusReport,
 )
+from programs.network import DayNumber
 from review.figures import Counters, ProgramFigures, program_figures, total
 from review.kpis import KPIS, Kpi, average_notice_days
 from review.models import Snapshot
@@ -63,38 +63,31 @@ def slips_since(
     milestones: QuerySet[Milestone], since: dt.date, *, limit: int = LIST_LIMIT
 ) -> tuple[list[Slip], int]:
     """The ``limit`` largest slips, and how many there are: milestones of ``milestones`` changed
-    since the start of ``since`` whose forecast is later now than it was then (read from their
-    history; a milestone created since has no "then"). Three queries."""
+    since the start of ``since`` whose forecast is later now than it was then (their latest
+    history row before; a milestone created since has no "then"). One query, whatever moved:
+    the database ranks the slips and counts them in the same pass."""
     history = Milestone.history.model.objects
     cutoff = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
     # Milestones changed since (whatever their scope; scope is applied to the current rows).
     changed = history.filter(history_date__gte=cutoff, history_type="~").values("id")
-    now = dict(milestones.filter(pk__in=changed).values_list("pk", "forecast_date"))
-    latest_before = (
-        history.filter(history_date__lt=cutoff, id__in=changed)
-        .order_by()
-        .values("id")
-        .annotate(last=Max("history_id"))
-        .values("last")
+    then = (
+        history.filter(id=OuterRef("pk"), history_date__lt=cutoff)
+        .order_by("-history_id")
+        .values("forecast_date")[:1]
     )
-    before = {
-        pk: forecast
-        for pk, forecast in history.filter(history_id__in=latest_before).values_list(
-            "id", "forecast_date"
+    ranked = list(
+        milestones.filter(pk__in=changed)
+        .annotate(before=Subquery(then))
+        .filter(forecast_date__gt=F("before"))
+        .annotate(
+            slip=DayNumber("forecast_date") - DayNumber("before"),
+            moved=Window(Count("pk")),
         )
-        if pk in now
-    }
-    moved = sorted(
-        (
-            ((forecast - before[pk]).days, forecast, pk)
-            for pk, forecast in milestones.filter(pk__in=changed).values_list("pk", "forecast_date")
-            if pk in before and forecast > before[pk]
-        ),
-        key=lambda move: (-move[0], move[1], move[2]),
+        .select_related("project__program", "owner")
+        .order_by("-slip", "forecast_date", "pk")[:limit]
     )
-    shown = [pk for _, _, pk in moved[:limit]]
-    objects = Milestone.objects.select_related("project__program", "owner").in_bulk(shown)
-    return [Slip(objects[pk], before[pk], objects[pk].forecast_date) for pk in shown], len(moved)
+    count = ranked[0].moved if ranked else 0
+    return [Slip(row, row.before, row.forecast_date) for row in ranked], count
 
 
 # -- the review -----------------------------------------------------------------------------------
@@ -162,22 +155,6 @@ def _severity(item: ProgramFigures) -> tuple[int, int, int, str]:
     return (-severity, -reds, -len(reasons), item.program.code)
 
 
-def _variance_reasons(figures: list[ProgramFigures]) -> dict[int, str]:
-    """The reason on each program's latest status report (one query)."""
-    latest = {item.program.pk: item.program.last_status_on for item in figures}
-    if not latest:
-        return {}
-    return {
-        program_id: why
-        for program_id, day, why in StatusReport.objects.filter(
-            program_id__in=list(latest),
-            project__isnull=True,
-            report_date__in={day for day in latest.values() if day},
-        ).values_list("program_id", "report_date", "variance_reason")
-        if latest.get(program_id) == day
-    }
-
-
 def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) -> Review:
     figures = program_figures(
         list(programs.select_related("tpm", "director").order_by("code")),
@@ -187,7 +164,6 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
     )
     in_flight = [item for item in figures if item.health is not None]
     melons = [item for item in in_flight if item.watermelon]
-    why = _variance_reasons(melons)
     off_track = sorted(
         (item for item in in_flight if item.health and item.health.rag is not Rag.GREEN),
         key=_severity,
@@ -237,7 +213,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         total=summed,
         matrix=matrix,
         computed_counts=[sum(row[1][index] for row in matrix) for index in range(len(RAGS))],
-        watermelons=[Watermelon(item, why.get(item.program.pk, "")) for item in melons],
+        watermelons=[Watermelon(item, item.program.reported_reason) for item in melons],
         off_track=off_track,
         due=Listed(list(due[:REVIEW_LIMIT]), due.count()),
         slipped=Listed(slipped, slipped_count),
@@ -435,14 +411,11 @@ def changes_since(programs: QuerySet[Program], *, since: dt.date, today: dt.date
         .values_list("as_of", flat=True)
         .first()
     )
-    before = (
-        {
-            row.program_id: row
-            for row in Snapshot.objects.filter(as_of=snapshot_date, program__in=programs)
-        }
-        if snapshot_date
-        else {}
-    )
+    # With no snapshot that old, ``as_of IS NULL`` finds nothing: the same query either way.
+    before = {
+        row.program_id: row
+        for row in Snapshot.objects.filter(as_of=snapshot_date, program__in=programs)
+    }
     figures = program_figures(
         list(programs.select_related("tpm", "director").order_by("code")),
         as_of=today,

@@ -37,13 +37,13 @@ def snapshot_programs(as_of: date) -> QuerySet[Program]:
     )
 
 
-@transaction.atomic
 def take_snapshot(as_of: date) -> Taken:
     """One row per program and one for the portfolio, as of ``as_of``; taking a date again
-    replaces its rows (idempotent)."""
+    replaces its rows (idempotent). The figures are worked out before the write transaction
+    opens, so that the database's write lock (SQLite has one for the whole file) is held for the
+    delete and insert only, not for the seconds the figures of a large portfolio take."""
     days = window_days()
     figures = program_figures(list(snapshot_programs(as_of)), as_of=as_of, window_days=days)
-    replaced, _ = Snapshot.objects.filter(as_of=as_of).delete()
     rows = [
         Snapshot(
             as_of=as_of,
@@ -64,7 +64,9 @@ def take_snapshot(as_of: date) -> Taken:
             **total(item.counters for item in figures),
         )
     )
-    Snapshot.objects.bulk_create(rows, batch_size=500)
+    with transaction.atomic():
+        replaced, _ = Snapshot.objects.filter(as_of=as_of).delete()
+        Snapshot.objects.bulk_create(rows, batch_size=500)
     return Taken(as_of=as_of, programs=len(figures), replaced=replaced)
 
 

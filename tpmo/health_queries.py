@@ -122,7 +122,8 @@ def attach_health(
 ) -> list[Any]:
     """Put on each program (or project) of ``rows`` what the health rules read — worst key-milestone
     slip, open high/critical risks, troubled inbound dependencies, last status report — and its
-    reported health, its earned value (CPI, VAC, SPI(t)) and the over-allocated people on it.
+    reported health (with that report's summary and variance reason), its earned value (CPI,
+    VAC, SPI(t)) and the over-allocated people on it.
     Seven queries for the whole list, merged in Python; nothing per row (six when ``money``,
     from ``earned_value_by``, is given).
     """
@@ -181,10 +182,10 @@ def attach_health(
         .values_list(report_scope, "last")
     )
     reported = {
-        (scope_id, day): (overall, summary)
-        for scope_id, day, overall, summary in reports.filter(
+        (scope_id, day): (overall, summary, why)
+        for scope_id, day, overall, summary, why in reports.filter(
             report_date__in=set(last.values())
-        ).values_list(report_scope, "report_date", "overall", "summary")
+        ).values_list(report_scope, "report_date", "overall", "summary", "variance_reason")
     }
 
     for row in rows:
@@ -204,8 +205,8 @@ def attach_health(
         row.sv_t_days = earned.get("sv_t_days")
         row.over_allocated = tuple(crowded.get(row.pk, ()))
         row.last_status_on = last.get(row.pk)
-        row.reported_rag, row.reported_summary = reported.get(
-            (row.pk, row.last_status_on), (None, None)
+        row.reported_rag, row.reported_summary, row.reported_reason = reported.get(
+            (row.pk, row.last_status_on), (None, None, "")
         )
     return rows
 

@@ -52,6 +52,34 @@ def test_taking_the_same_date_again_replaces_it(worked):
     assert kept_actions() == {"PAY": 2, "OLD": 0, None: 2}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_write_lock_is_held_for_the_write_only(worked, monkeypatch):
+    """The figures are worked out outside the write transaction (on SQLite a transaction holds
+    the lock of the whole file from its start), and the delete and insert are one transaction."""
+    from django.db import connection
+
+    from review import snapshots
+
+    seen = []
+    figures = snapshots.program_figures
+
+    def watched(*args, **kwargs):
+        seen.append(("figures", connection.in_atomic_block))
+        return figures(*args, **kwargs)
+
+    bulk_create = Snapshot.objects.bulk_create
+
+    def insert(rows, **kwargs):
+        seen.append(("insert", connection.in_atomic_block))
+        return bulk_create(rows, **kwargs)
+
+    monkeypatch.setattr(snapshots, "program_figures", watched)
+    monkeypatch.setattr(Snapshot.objects, "bulk_create", insert)
+    take_snapshot(AS_OF)
+    assert seen == [("figures", False), ("insert", True)]
+    assert Snapshot.objects.filter(as_of=AS_OF).count() == 3
+
+
 def test_trends_read_the_snapshots_not_the_live_data(worked):
     take_snapshot(AS_OF - dt.timedelta(days=7))
     take_snapshot(AS_OF)

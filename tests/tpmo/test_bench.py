@@ -50,7 +50,7 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     assert text.startswith(f"# Head\n\n<!-- bench:results:start -->\n### small on {engine}")
     assert "old" not in text
     assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
-    assert "| portfolio review | 23 |" in text  # computed (after a write), as the tests count
+    assert "| portfolio review | 20 |" in text  # computed (after a write), as the tests count
     assert all(page.cold_median_ms > 0 for page in report.pages)
 
 

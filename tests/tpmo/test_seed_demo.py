@@ -209,3 +209,37 @@ def test_large_batches_go_in_with_executemany_and_the_ids_given_there(monkeypatc
     assert all(m.created_at is not None and not m._state.adding for m in stored.values())
     after = pf.MilestoneFactory(project=project, name="After")
     assert after.pk == before.pk + 8
+
+
+@pytest.mark.django_db
+def test_recorded_fields_are_written_back_by_id_in_chunks(monkeypatch):
+    """The health stage writes the computed health of thousands of reports back with
+    ``executemany``: only the named fields change, on the rows named, across chunks."""
+    from programs import factories as pf
+    from programs.models import StatusReport
+    from tpmo.demo import builder as demo
+
+    monkeypatch.setattr(demo, "INSERT_CHUNK", 2)
+    reports = [
+        pf.StatusReportFactory(overall="green", computed="", summary=f"Week {i}") for i in range(5)
+    ]
+    untouched = pf.StatusReportFactory(overall="green", computed="", summary="Other")
+    for index, report in enumerate(reports):
+        report.computed = "red" if index % 2 else "amber"
+        report.computed_reasons = f"Reason {index}"
+        report.summary = "not written"
+
+    demo._update_rows(StatusReport, reports, ["computed", "computed_reasons"])
+
+    stored = StatusReport.objects.in_bulk([report.pk for report in [*reports, untouched]])
+    assert [
+        (stored[r.pk].computed, stored[r.pk].computed_reasons, stored[r.pk].summary)
+        for r in reports
+    ] == [
+        ("amber", "Reason 0", "Week 0"),
+        ("red", "Reason 1", "Week 1"),
+        ("amber", "Reason 2", "Week 2"),
+        ("red", "Reason 3", "Week 3"),
+        ("amber", "Reason 4", "Week 4"),
+    ]
+    assert (stored[untouched.pk].computed, stored[untouched.pk].computed_reasons) == ("", "")

@@ -199,12 +199,12 @@ class DemoBuilder:
     def _snapshots(self, *, beside_health: bool) -> None:
         """Six months of weekly portfolio snapshots, so that the KPI trends show at once. The
         health stage, which first records the computed health of every latest report, takes one
-        week in thirteen; the snapshot stage beside it the rest, so that the two finish together.
+        week in three; the snapshot stage beside it the rest, so that the two finish together.
         (A snapshot works health out afresh: it does not read what the health stage records.)"""
         from review.snapshots import take_snapshot, weekly_dates
 
         weeks = weekly_dates(self.as_of, SNAPSHOT_WEEKS)
-        dates = [day for i, day in enumerate(weeks) if (i % 13 == 0) == beside_health]
+        dates = [day for i, day in enumerate(weeks) if (i % 3 == 0) == beside_health]
         for day in dates:
             take_snapshot(day)
         self._count("weekly snapshots", len(dates))
@@ -237,9 +237,7 @@ class DemoBuilder:
                 if report.overall != report.computed:
                     report.variance_reason = self.rng.choice(catalog.VARIANCE_REASONS)
                 changed.append(report)
-        pf.StatusReport.objects.bulk_update(
-            changed, ["computed", "computed_reasons", "variance_reason"], batch_size=500
-        )
+        _update_rows(pf.StatusReport, changed, ["computed", "computed_reasons", "variance_reason"])
 
     def build_core(self) -> Core:
         """People, objectives, programs and projects, and the small tables that hang on people."""
@@ -1090,6 +1088,33 @@ def _insert_rows(model: type[models.Model], objs: Sequence[Any]) -> list[Any]:
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
     return list(objs)
+
+
+def _update_rows(model: type[models.Model], objs: Sequence[Any], names: Sequence[str]) -> None:
+    """Write ``names`` of each of ``objs`` back by id with ``executemany``, a short transaction a
+    chunk. ``bulk_update`` would send one CASE WHEN per row and field, whose statement (and
+    time) grows with the batch; it also holds the write lock until its last batch, which starves
+    the stage running beside it on SQLite."""
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 — names from the model
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(model._meta.pk.column),
+    )
+    for start in range(0, len(objs), INSERT_CHUNK):
+        rows = [
+            (
+                *(
+                    field.get_db_prep_save(getattr(obj, field.attname), connection)
+                    for field in fields
+                ),
+                obj.pk,
+            )
+            for obj in objs[start : start + INSERT_CHUNK]
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _build_stage_in_child(
