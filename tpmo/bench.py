@@ -308,9 +308,30 @@ def _table(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _query_counts(runs: list[dict[str, Any]]) -> str:
+    """Each page's query count in every saved run side by side, and whether it is the same in
+    all of them (the target: constant whatever the portfolio's size)."""
+    engines = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    heads = [f"{engines.get(data['database'], data['database'])} {data['scale']}" for data in runs]
+    counts = [{page["name"]: page["queries"] for page in data["pages"]} for data in runs]
+    names = list(dict.fromkeys(name for run in counts for name in run))
+    lines = [
+        "### Query counts in every run",
+        "",
+        f"| page | {' | '.join(heads)} | the same in all |",
+        f"|---|{'---:|' * len(heads)}:---:|",
+    ]
+    for name in names:
+        row = [run.get(name) for run in counts]
+        same = "yes" if len(set(row)) == 1 else "**no**"
+        cells = " | ".join("" if count is None else str(count) for count in row)
+        lines.append(f"| {name} | {cells} | {same} |")
+    return "\n".join(lines)
+
+
 def write_markdown(folder: Path, document: Path) -> None:
-    """Put a table for every saved run (``folder``/*.json) between the result markers of
-    ``document``."""
+    """Put the query counts of every saved run (``folder``/*.json) side by side, then a table
+    for each run, between the result markers of ``document``."""
     order = {"small": 0, "medium": 1, "large": 2}
     runs = sorted(
         (
@@ -322,7 +343,11 @@ def write_markdown(folder: Path, document: Path) -> None:
         ),
         key=lambda data: (data["database"], order.get(data["scale"], 9)),
     )
-    tables = "\n\n".join(_table(data) for data in runs) or "No run saved yet."
+    tables = (
+        "\n\n".join([_query_counts(runs), *(_table(data) for data in runs)])
+        if runs
+        else "No run saved yet."
+    )
     text = document.read_text() if document.exists() else f"{RESULTS_START}\n{RESULTS_END}\n"
     head, _, rest = text.partition(RESULTS_START)
     _, _, tail = rest.partition(RESULTS_END)

@@ -47,11 +47,53 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     assert json.loads(saved.read_text())["scale"] == "small"
     text = document.read_text()
     engine = "SQLite" if connection.vendor == "sqlite" else "PostgreSQL"
-    assert text.startswith(f"# Head\n\n<!-- bench:results:start -->\n### small on {engine}")
+    assert text.startswith("# Head\n\n<!-- bench:results:start -->\n### Query counts in every run")
+    assert f"\n### small on {engine}" in text
     assert "old" not in text
     assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
     assert "| portfolio review | 20 |" in text  # computed (after a write), as the tests count
     assert all(page.cold_median_ms > 0 for page in report.pages)
+
+
+def test_query_counts_of_every_run_stand_side_by_side(tmp_path):
+    def run(database, scale, review_queries):
+        return {
+            "database": database,
+            "scale": scale,
+            "requests": 20,
+            "taken_at": "2026-11-25T10:00:00",
+            "counts": {"programs": 8},
+            "machine": {"python": "3.13", "django": "6.1", "cpus": 2, "platform": "Linux"}
+            | ({"sqlite": "3.40.1"} if database == "sqlite" else {"postgresql": "15"}),
+            "floor_minimal_ms": 1.0,
+            "floor_sql_ms": 2.0,
+            "pages": [
+                {"name": "home", "queries": 9, "median_ms": 5, "p95_ms": 6, "ratio": 5},
+                {"name": "review", "queries": review_queries, "median_ms": 9, "p95_ms": 9}
+                | {"ratio": 9},
+            ],
+        }
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for name, data in {
+        "sqlite-large": run("sqlite", "large", 20),
+        "sqlite-small": run("sqlite", "small", 20),
+        "postgresql-small": run("postgresql", "small", 21),
+    }.items():
+        (folder / f"{name}.json").write_text(json.dumps(data))
+    document = tmp_path / "PERFORMANCE.md"
+
+    bench.write_markdown(folder, document)
+
+    text = document.read_text()
+    assert (
+        "| page | PostgreSQL small | SQLite small | SQLite large | the same in all |\n"
+        "|---|---:|---:|---:|:---:|\n"
+        "| home | 9 | 9 | 9 | yes |\n"
+        "| review | 21 | 20 | 20 | **no** |\n"
+    ) in text
+    assert text.index("### Query counts in every run") < text.index("### small on PostgreSQL")
 
 
 def test_the_load_script_writes_one_request_in_ten(tmp_path):
