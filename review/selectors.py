@@ -451,8 +451,12 @@ def changes_since(programs: QuerySet[Program], *, since: dt.date, today: dt.date
         today=today,
         snapshot_date=snapshot_date,
         health=health,
-        new_risks=_listed(risks.filter(identified_on__gte=since).order_by("-identified_on", "pk")),
-        closed_risks=_listed(risks.filter(closed_on__gte=since).order_by("-closed_on", "pk")),
+        new_risks=_listed(
+            risks.filter(identified_on__range=(since, today)).order_by("-identified_on", "pk")
+        ),
+        closed_risks=_listed(
+            risks.filter(closed_on__range=(since, today)).order_by("-closed_on", "pk")
+        ),
         slips=Listed(slips, slip_count),
         completions=_listed(
             milestones.filter(actual_date__range=(since, today))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from programs import factories as pf
 from programs.models import BudgetLine, Milestone, Program, StatusReport
 from review.snapshots import take_snapshot
+from risks import factories as rf
 from tests.conftest import grow_portfolio
 from tpmo.roles import Role
 
@@ -131,6 +132,27 @@ def test_changes_since_a_date(director, worked):
     ]
     assert changes.snapshot_date is None
     assert "No snapshot exists on or before that date" in response.content.decode()
+
+
+def test_changes_list_only_risks_identified_or_closed_in_the_window(director, worked):
+    today = timezone.localdate()
+    program = worked["pay"]
+    inside = rf.RiskFactory(program=program, title="Seen today", identified_on=today)
+    rf.RiskFactory(
+        program=program, title="Logged ahead", identified_on=today + dt.timedelta(days=9)
+    )
+    rf.RiskFactory(
+        program=program,
+        title="Closed ahead",
+        identified_on=today - dt.timedelta(days=40),
+        status="closed",
+        closed_on=today + dt.timedelta(days=3),
+    )
+
+    changes = director.get(reverse("portfolio-changes")).context["changes"]
+
+    assert [risk.title for risk in changes.new_risks.rows] == [inside.title]
+    assert (changes.new_risks.count, changes.closed_risks.count) == (1, 0)
 
 
 def test_changes_compare_health_and_money_with_the_snapshot(director, worked):

@@ -73,7 +73,7 @@ def test_small_demo_has_the_promised_shape():
     assert (Dependency.objects.count(), StatusReport.objects.count(), Issue.objects.count()) == (
         32,
         675,
-        12,
+        10,
     )
 
 

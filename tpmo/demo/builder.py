@@ -933,7 +933,10 @@ class DemoBuilder:
                 title = _unique(title, titles)
                 probability, impact = rng.randint(1, 5), rng.randint(1, 5)
                 status = rng.choices(statuses, weights=[15, 20, 25, 15, 15, 10])[0]
-                identified = max(project.baseline_start, as_of - days(rng.randint(10, 150)))
+                # Identified while the project was planned (up to a month before it starts, and
+                # never later than the demo date) or since.
+                earliest = min(project.baseline_start, as_of) - days(30)
+                identified = max(earliest, as_of - days(rng.randint(10, 150)))
                 ended = status in rc.RISK_ENDED
                 objs.append(
                     Risk(
@@ -968,7 +971,7 @@ class DemoBuilder:
                         next_review_date=None
                         if ended
                         else max(identified + days(7), as_of + days(rng.randint(-30, 28))),
-                        closed_on=max(identified, as_of - days(rng.randint(0, 9)))
+                        closed_on=max(identified, as_of - days(rng.randint(0, 90)))
                         if status == rc.RiskStatus.CLOSED
                         else None,
                         status=status,
