@@ -32,6 +32,7 @@ from django.urls import include, path
 from django.utils import timezone
 
 from tpmo.datastate import forget
+from tpmo.security import SEEN
 
 RESULTS_START = "<!-- bench:results:start -->"
 RESULTS_END = "<!-- bench:results:end -->"
@@ -167,6 +168,14 @@ def _clients() -> dict[str, Client]:
     return clients
 
 
+def _seen_now(client: Client) -> None:
+    """Mark the session as seen just now, so that the counted request is not the one in a
+    minute that writes the session's last-seen time (three queries: ``tpmo.security``)."""
+    session = client.session
+    session[SEEN] = time.time()
+    session.save()
+
+
 def _sql_floor(repeats: int) -> float:
     """Median time of the raw SQL statements behind the portfolio figures (all programs)."""
     from programs.models import Program
@@ -236,6 +245,7 @@ def run(*, scale: str, requests: int, say: Callable[[str], None]) -> Report:
         client = clients[user]
         client.get(url)  # warm: caches, connections, template loaders
         forget()
+        _seen_now(client)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)  # computed, as after any write
         queries = len(captured)  # now: the log is cleared by the next request

@@ -55,6 +55,37 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     assert all(page.cold_median_ms > 0 for page in report.pages)
 
 
+@pytest.mark.django_db
+def test_the_counted_request_is_not_the_minutes_session_write(client, make_user):
+    """Once a minute a request saves the session's last-seen time: the benchmark marks the
+    session seen just before the request it counts, so that count is the page's own."""
+    import time
+
+    from django.test.utils import CaptureQueriesContext
+
+    from tpmo.roles import Role
+    from tpmo.security import SEEN
+
+    client.force_login(make_user(Role.DIRECTOR))
+    session = client.session
+    session[SEEN] = time.time() - 90
+    session.save()
+
+    bench._seen_now(client)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/portfolio/people/")
+
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    session = client.session
+    session[SEEN] = time.time() - 90
+    session.save()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/portfolio/people/")
+    assert [q for q in captured.captured_queries if "django_session" in q["sql"]][-1][
+        "sql"
+    ].startswith("UPDATE")
+
+
 def test_query_counts_of_every_run_stand_side_by_side(tmp_path):
     def run(database, scale, review_queries):
         return {
