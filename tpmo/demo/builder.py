@@ -7,10 +7,11 @@ earlier project (in build order) to a later one, so the graph is acyclic by cons
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1073,20 +1074,18 @@ def _insert_rows(model: type[models.Model], objs: Sequence[Any]) -> list[Any]:
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    next_id = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
-    for start in range(0, len(objs), INSERT_CHUNK):
-        rows = []
-        for obj in objs[start : start + INSERT_CHUNK]:
-            obj.pk, next_id = next_id, next_id + 1
-            rows.append(
-                tuple(
-                    field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    for field in fields
-                )
-            )
-            obj._state.adding, obj._state.db = False, connection.alias
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+    first_id = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+    for next_id, obj in enumerate(objs, start=first_id):
+        obj.pk = next_id
+    _execute_in_chunks(
+        sql,
+        (
+            tuple(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+            for obj in objs
+        ),
+    )
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
@@ -1105,8 +1104,9 @@ def _update_rows(model: type[models.Model], objs: Sequence[Any], names: Sequence
         ", ".join(f"{quote(field.column)} = %s" for field in fields),
         quote(model._meta.pk.column),
     )
-    for start in range(0, len(objs), INSERT_CHUNK):
-        rows = [
+    _execute_in_chunks(
+        sql,
+        (
             (
                 *(
                     field.get_db_prep_save(getattr(obj, field.attname), connection)
@@ -1114,10 +1114,17 @@ def _update_rows(model: type[models.Model], objs: Sequence[Any], names: Sequence
                 ),
                 obj.pk,
             )
-            for obj in objs[start : start + INSERT_CHUNK]
-        ]
+            for obj in objs
+        ),
+    )
+
+
+def _execute_in_chunks(sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """``executemany`` of ``sql`` over ``rows``, ``INSERT_CHUNK`` rows at a time, each chunk its
+    own short transaction (so that the stage beside it can write in between)."""
+    for chunk in itertools.batched(rows, INSERT_CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, chunk)
 
 
 def _build_stage_in_child(
