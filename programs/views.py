@@ -46,7 +46,7 @@ from programs.models import (
 )
 from programs.network import SlipReport, load_network, slip_impact
 from programs.schedule import Activity
-from tpmo.datastate import remembered
+from tpmo.datastate import evaluated, remembered
 from tpmo.exports import FORMATS, Column, export_response
 from tpmo.health_queries import attach_health, health_of
 from tpmo.history import StaleEdit
@@ -83,16 +83,19 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         return export_response(
             export, "milestones", MILESTONE_COLUMNS, filters.qs.iterator(chunk_size=2000)
         )
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = remembered(
+        # Every role sees every milestone; the filters and the page are in the query string.
+        ("milestone-list", role_of(request.user) is not None, request.GET.urlencode(), today),
+        lambda: evaluated(Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))),
+    )
     shown = [milestone.pk for milestone in page.object_list]
     editable = set(
         Milestone.objects.editable_by(request.user)
         .filter(pk__in=shown)
         .values_list("pk", flat=True)
     )
-    for milestone in page.object_list:
-        milestone.can_edit = milestone.pk in editable
-    context = {"filters": filters, "page": page, "today": today}
+    rows = [(milestone, milestone.pk in editable) for milestone in page.object_list]
+    context = {"filters": filters, "page": page, "rows": rows, "today": today}
     return render_page_or_fragment(
         request, "programs/milestone_list.html", "milestone-results", context
     )

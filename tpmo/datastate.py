@@ -29,7 +29,7 @@ from django.core.paginator import Page
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-KEEP = 32  # results per process (a few filter combinations of a few pages)
+KEEP = 64  # results per process (a few filter combinations of a few pages, their choice lists)
 _TRACKED_APPS = ("programs", "risks", "review")
 
 
@@ -74,13 +74,20 @@ def _tracked() -> _Tracking:
 
 
 def data_state() -> tuple[int | None, ...]:
-    """Where the data stands: some part of it changes with every committed write."""
+    """Where the data stands: some part of it changes with every committed write. A request
+    that only reads (GET, HEAD) reads it once, however many results it looks up."""
+    state = getattr(_local, "request_state", None)
+    if state is not None:
+        return state  # type: ignore[no-any-return]
     with connection.cursor() as cursor:
         cursor.execute(_tracked().query)
-        return tuple(cursor.fetchone())
+        state = tuple(cursor.fetchone())
+    if getattr(_local, "reading_request", False):
+        _local.request_state = state
+    return state
 
 
-@dataclass
+@dataclass(eq=False)  # each is itself: two with the same contents are still two
 class _Reads:
     """The statements run (and results reused) while this is open."""
 
@@ -134,8 +141,13 @@ def track_reads(
     input (a view may hand the computation objects it loaded itself)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        with _reading():
-            return get_response(request)
+        _local.reading_request = request.method in ("GET", "HEAD")
+        try:
+            with _reading():
+                return get_response(request)
+        finally:
+            _local.reading_request = False
+            _local.request_state = None
 
     return middleware
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -20,6 +21,8 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.shortcuts import get_object_or_404
 
@@ -54,6 +57,7 @@ from tpmo.roles import Role, role_of
 
 PANEL_LIMIT = 15
 DUE_WITHIN_DAYS = 30
+DEPENDENCY_PANEL_LIMIT = 10  # each way, on a program or project page
 
 DEPENDENCY_JOINS = (
     "predecessor_project__program",
@@ -220,6 +224,19 @@ def _retrospectives(queryset: QuerySet[Retrospective]) -> list[Retrospective]:
     )
 
 
+def _open_dependencies(dependencies: QuerySet[Dependency]) -> Panel:
+    """The dependencies still to deliver, those in trouble first (blocked, at risk, uncommitted,
+    or committed after the date needed), then by the date needed. Delivered and cancelled ones
+    are on the program's dependency page."""
+    return Panel.of(
+        dependencies.exclude(status__in=[DependencyStatus.DELIVERED, DependencyStatus.CANCELLED])
+        .select_related(*DEPENDENCY_JOINS)
+        .annotate(calm=Case(When(DEPENDENCY_TROUBLE, then=Value(0)), default=Value(1)))
+        .order_by("calm", "needed_by", "pk"),
+        limit=DEPENDENCY_PANEL_LIMIT,
+    )
+
+
 def _top_risks(risks: QuerySet[Risk]) -> Panel:
     return Panel.of(
         risks.open()
@@ -270,8 +287,8 @@ class ProgramPage:
     program: HealthRow
     projects: list[HealthRow]
     key_milestones: list[Milestone]
-    inbound: list[Dependency]
-    outbound: list[Dependency]
+    inbound: Panel  # open dependencies only, those in trouble first
+    outbound: Panel
     risks: Panel
     budget: BudgetPanel
     reports: list[StatusReport]
@@ -287,7 +304,6 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
     programs = Program.objects.visible_to(user).select_related("tpm", "director")
     program = get_object_or_404(programs.prefetch_related("objectives"), code=code)
     attach_health([program], today=today)
-    dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
     return ProgramPage(
         program=HealthRow.of(program, today=today),
         projects=health_rows(program.projects.select_related("lead").order_by("code"), today=today),
@@ -296,8 +312,10 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
             .select_related("project", "owner")
             .order_by("forecast_date", "pk")
         ),
-        inbound=list(dependencies.filter(successor_project__program=program)),
-        outbound=list(dependencies.filter(predecessor_project__program=program)),
+        inbound=_open_dependencies(Dependency.objects.filter(successor_project__program=program)),
+        outbound=_open_dependencies(
+            Dependency.objects.filter(predecessor_project__program=program)
+        ),
         risks=_top_risks(Risk.objects.filter(program=program)),
         budget=budget_panel(
             BudgetLine.objects.filter(project__program=program),
@@ -327,8 +345,8 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
 class ProjectPage:
     project: HealthRow
     milestones: list[Milestone]
-    inbound: list[Dependency]
-    outbound: list[Dependency]
+    inbound: Panel  # open dependencies only, those in trouble first
+    outbound: Panel
     risks: Panel
     budget: BudgetPanel
     allocations: list[Any]
@@ -346,12 +364,11 @@ def project_page(code: str, user: Any, today: date) -> ProjectPage:
     )
     project = get_object_or_404(projects, code=code)
     attach_health([project], today=today)
-    dependencies = Dependency.objects.select_related(*DEPENDENCY_JOINS).order_by("needed_by", "pk")
     return ProjectPage(
         project=HealthRow.of(project, today=today),
         milestones=project_milestones(project),
-        inbound=list(dependencies.filter(successor_project=project)),
-        outbound=list(dependencies.filter(predecessor_project=project)),
+        inbound=_open_dependencies(Dependency.objects.filter(successor_project=project)),
+        outbound=_open_dependencies(Dependency.objects.filter(predecessor_project=project)),
         risks=_top_risks(Risk.objects.filter(project=project)),
         budget=budget_panel(
             BudgetLine.objects.filter(project=project),

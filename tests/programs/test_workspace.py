@@ -131,8 +131,8 @@ def test_program_page_shows_everything_a_review_needs(client, viewer):
 
     page = response.context["page"]
     assert [m.name for m in page.key_milestones] == ["GA"]
-    assert page.inbound == [inbound]
-    assert page.outbound == [outbound]
+    assert (page.inbound.rows, page.inbound.total) == ([inbound], 1)
+    assert (page.outbound.rows, page.outbound.total) == ([outbound], 1)
     assert [r.residual_score for r in page.risks.rows] == [25, 25, 16, 9, 4]
     assert page.risks.total == 6
     value = page.budget.total.value
@@ -147,6 +147,49 @@ def test_program_page_shows_everything_a_review_needs(client, viewer):
     for text in ("CHK-01", "All good now.", "Publish the calendar", "Q3 retro", "Accountable"):
         assert text in body
     assert "Write status report" not in body  # viewers read only
+
+
+@pytest.mark.django_db
+def test_program_and_project_pages_list_open_dependencies_those_in_trouble_first(client, viewer):
+    today = timezone.localdate()
+    project = pf.ProjectFactory(program=pf.ProgramFactory(code="PAY"), code="PAY-01")
+    theirs = pf.ProjectFactory(program=pf.ProgramFactory(code="CHK"), code="CHK-01")
+
+    def waiting_on(status, days, committed=None):
+        return pf.DependencyFactory(
+            predecessor_project=theirs,
+            successor_project=project,
+            status=status,
+            needed_by=today + dt.timedelta(days=days),
+            committed_date=committed and today + dt.timedelta(days=committed),
+        )
+
+    calm_soon = waiting_on("committed", 5, committed=5)
+    calm_later = waiting_on("committed", 40, committed=30)
+    late = waiting_on("committed", 60, committed=70)  # committed after the date needed
+    blocked = waiting_on("blocked", 90)
+    waiting_on("delivered", 1, committed=1)
+    waiting_on("cancelled", 2)
+    for days in range(20, 30):  # ten more calm ones, needed after calm_soon
+        waiting_on("committed", days, committed=days)
+
+    for url in (
+        reverse("program-detail", args=["PAY"]),
+        reverse("project-detail", args=["PAY-01"]),
+    ):
+        page = client.get(url).context["page"]
+        assert page.inbound.total == 14
+        assert page.inbound.rows[:3] == [late, blocked, calm_soon]
+        assert len(page.inbound.rows) == 10
+        assert calm_later not in page.inbound.rows
+        assert page.inbound.more == 4
+        assert (page.outbound.rows, page.outbound.total) == ([], 0)
+
+    body = client.get(reverse("project-detail", args=["PAY-01"])).content.decode()
+    assert "14 open</span>" in body
+    assert "4 more open; those in trouble come first, then by the date needed." in body
+    assert f'href="{reverse("program-dependencies", args=["PAY"])}"' in body
+    assert "None open." in body  # nothing waits on this project
 
 
 @pytest.mark.django_db
@@ -277,12 +320,13 @@ PAGES = {
     # The rows shown, remembered per data state: with the data state query.
     "program-list": (lambda: reverse("program-list"), 17),
     # Program and project pages: with the data state, and this reader's own right to edit.
-    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 46),
-    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 33),
-    "milestone-list": (lambda: reverse("milestone-list"), 8),
+    "program-detail": (lambda: reverse("program-detail", args=["PAY"]), 48),
+    "project-detail": (lambda: reverse("project-detail", args=["PAY-01"]), 35),
+    # The rows and the filter's choices, remembered per data state: with the data state query.
+    "milestone-list": (lambda: reverse("milestone-list"), 9),
     "milestone-list-filtered": (
         lambda: reverse("milestone-list") + "?window=90&late=true&sort=slip",
-        6,  # nothing matches here, so the page needs no "which rows may I edit" query
+        7,  # nothing matches here, so the page needs no "which rows may I edit" query
     ),
     "program-list-export": (lambda: reverse("program-list") + "?export=csv", 11),
     "milestone-list-export": (lambda: reverse("milestone-list") + "?export=xlsx", 4),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from programs.models import Milestone, Program
 from review.snapshots import take_snapshot
@@ -90,11 +93,63 @@ def test_what_the_request_read_before_counts_as_read(portfolio):
         return remembered("names", lambda: calls.append(1) or [p.name for p in programs])
 
     handler = track_reads(view)
-    first = handler(None)
-    assert handler(None) == first
+    request = RequestFactory().get("/")
+    first = handler(request)
+    assert handler(request) == first
     assert calls == [1]
     program = Program.objects.get(pk=portfolio["program"].pk)
     program.name = "Renamed"
     program.save()
-    assert "Renamed" in handler(None)
+    assert "Renamed" in handler(request)
     assert calls == [1, 1]
+
+
+def test_a_reading_request_reads_the_state_once_a_writing_one_each_time(portfolio):
+    """A GET writes nothing, so one reading of the state serves all its lookups; a POST may
+    write between two lookups, so each reads the state afresh."""
+    from tpmo.datastate import track_reads
+
+    def view(request):
+        remembered("one", lambda: Program.objects.count())
+        Milestone.objects.get(pk=portfolio["milestone"].pk).save()  # as a POST would
+        remembered("two", lambda: Milestone.objects.count())
+        return remembered("one", lambda: "computed again")
+
+    handler = track_reads(view)
+    programs = Program.objects.count()
+    with CaptureQueriesContext(connection) as reading:
+        assert handler(RequestFactory().get("/")) == programs
+    forget()
+    with CaptureQueriesContext(connection) as writing:
+        assert handler(RequestFactory().post("/")) == programs
+    state_reads = [
+        len([q for q in run if q["sql"].startswith("SELECT (SELECT MAX(")])
+        for run in (reading, writing)
+    ]
+    assert state_reads == [1, 3]
+
+
+def test_nested_results_that_read_nothing_yet_each_keep_their_own_record(portfolio):
+    """In a GET the state is read once, so a result looked up inside another may start with the
+    same (empty) record as the one around it: each still closes its own, and the outer one
+    records what it reads afterwards."""
+    from tpmo.datastate import track_reads
+
+    calls = []
+
+    def view(request):
+        def outer():
+            calls.append("outer")
+            remembered("inner", lambda: "nothing read")
+            return Program.objects.count()
+
+        return remembered("outer", outer)
+
+    handler = track_reads(view)
+    request = RequestFactory().get("/")
+    programs = Program.objects.count()
+    assert handler(request) == handler(request) == programs
+    assert calls == ["outer"]
+    Program.objects.get(pk=portfolio["program"].pk).save()
+    assert handler(request) == programs
+    assert calls == ["outer", "outer"]
