@@ -517,15 +517,23 @@ def impact(request: HttpRequest) -> HttpResponse:
 # -- timeline and dependencies -------------------------------------------------------------------
 
 
+def _schedule(program: Program) -> timeline.Schedule:
+    """The program's schedule with its critical path, remembered until what it reads changes."""
+    return remembered(("program-schedule", program.pk), lambda: timeline.program_schedule(program))
+
+
 @require_safe
 def program_timeline(request: HttpRequest, code: str) -> HttpResponse:
     """The program's Gantt with baselines, forecasts, the critical path and its dependencies."""
     program = visible_or_404(Program.objects, request.user, code=code)
     today = timezone.localdate()
-    schedule = timeline.program_schedule(program)
+    schedule = _schedule(program)
     context = {
         "program": program,
-        "chart": timeline.timeline_chart(schedule, today),
+        "chart": remembered(
+            ("program-timeline", program.pk, today),
+            lambda: timeline.timeline_chart(schedule, today),
+        ),
         "schedule": schedule,
         "critical": sorted(
             (schedule.timings[node], node) for node in schedule.critical if node[1] is None
@@ -538,10 +546,12 @@ def program_timeline(request: HttpRequest, code: str) -> HttpResponse:
 def program_dependencies(request: HttpRequest, code: str) -> HttpResponse:
     """The program's dependency graph and table (needed-by against committed dates)."""
     program = visible_or_404(Program.objects, request.user, code=code)
-    schedule = timeline.program_schedule(program)
+    schedule = _schedule(program)
     context = {
         "program": program,
-        "graph": timeline.dependency_graph(schedule),
+        "graph": remembered(
+            ("program-dependency-graph", program.pk), lambda: timeline.dependency_graph(schedule)
+        ),
         "dependencies": schedule.dependencies,
         "timings": schedule.timings,
     }

@@ -115,7 +115,7 @@ class Review:
     total: Counters
     matrix: list[tuple[str, list[int], int]]  # reported label, counts per computed RAG, row sum
     computed_counts: list[int]
-    watermelons: list[Watermelon]
+    watermelons: Listed  # of Watermelon, the most Red reasons first
     off_track: list[ProgramFigures]
     due: Listed
     slipped: Listed
@@ -163,7 +163,7 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         money_only=True,
     )
     in_flight = [item for item in figures if item.health is not None]
-    melons = [item for item in in_flight if item.watermelon]
+    melons = sorted((item for item in in_flight if item.watermelon), key=_severity)
     off_track = sorted(
         (item for item in in_flight if item.health and item.health.rag is not Rag.GREEN),
         key=_severity,
@@ -213,7 +213,10 @@ def portfolio_review(programs: QuerySet[Program], *, today: dt.date, days: int) 
         total=summed,
         matrix=matrix,
         computed_counts=[sum(row[1][index] for row in matrix) for index in range(len(RAGS))],
-        watermelons=[Watermelon(item, item.program.reported_reason) for item in melons],
+        watermelons=Listed(
+            [Watermelon(item, item.program.reported_reason) for item in melons[:REVIEW_LIMIT]],
+            len(melons),
+        ),
         off_track=off_track,
         due=Listed(list(due[:REVIEW_LIMIT]), due.count()),
         slipped=Listed(slipped, slipped_count),

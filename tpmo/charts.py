@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 
 from django.utils import dateformat
@@ -102,6 +103,21 @@ class ScatterChart:
     guide_y: float
     low: float
     high: float
+
+    @cached_property
+    def points_svg(self) -> SafeString:
+        """The points as SVG circles, written once per chart (and a remembered chart is reused),
+        instead of four formatted numbers per point in the template: a thousand programs made
+        the finance page template-bound."""
+        return format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="4" class="point">'
+            "<title>{}: CPI {}, SPI {}</title></circle>",
+            (
+                (f"{p.cx:.1f}", f"{p.cy:.1f}", p.label, f"{p.x:.2f}", f"{p.y:.2f}")
+                for p in self.points
+            ),
+        )
 
 
 def scatter_chart(

@@ -64,6 +64,25 @@ def test_the_program_dependency_graph_is_layered_and_coloured_by_program(
     assert graph.programs == (("PAY", "program-0"), ("CHK", "program-1"))
 
 
+@pytest.mark.django_db
+def test_the_graph_draws_each_edge_with_the_arrowhead_of_its_figure(client, make_user, portfolio):
+    client.force_login(make_user(Role.VIEWER))
+
+    response = client.get(reverse("program-dependencies", args=["PAY"]))
+
+    graph = response.context["graph"]
+    (edge,) = graph.edges
+    drawn = (
+        f'<path d="{edge.path}" class="{edge.css}" marker-end="url(#graph-head)">'
+        f"<title>{edge.title}</title></path>"
+    )
+    body = response.content.decode()
+    assert drawn in body
+    assert '<marker id="graph-head"' in body
+    assert graph.edges_svg("graph") is graph.edges_svg("graph")  # written once
+    assert "url(#other-head)" in graph.edges_svg("other")
+
+
 def test_layering_survives_programs_that_depend_on_each_other_both_ways():
     a, b, c = (1, None), (2, None), (3, None)
     edges = [(a, b, False, "a→b"), (b, c, True, "b→c"), (c, a, False, "c→a")]
@@ -88,8 +107,9 @@ def test_portfolio_pages(client, make_user, portfolio):
 
 
 PAGES = {
-    "program-timeline": (lambda: reverse("program-timeline", args=["PAY"]), 7),
-    "program-dependencies": (lambda: reverse("program-dependencies", args=["PAY"]), 7),
+    # The schedule and its drawing, remembered per data state: with the data state query.
+    "program-timeline": (lambda: reverse("program-timeline", args=["PAY"]), 8),
+    "program-dependencies": (lambda: reverse("program-dependencies", args=["PAY"]), 8),
     "portfolio-timeline": (lambda: reverse("portfolio-timeline"), 15),  # with the data state
     "portfolio-dependencies": (lambda: reverse("portfolio-dependencies"), 8),
 }

@@ -34,13 +34,40 @@ def test_the_review_puts_the_watermelon_first_with_its_reasons_and_the_tpm_reaso
     response = director.get(reverse("portfolio-review"))
 
     review = response.context["review"]
-    assert [melon.figures.program.code for melon in review.watermelons] == ["PAY"]
-    assert review.watermelons[0].why == "Finance confirmed the overrun is a timing difference."
+    assert [melon.figures.program.code for melon in review.watermelons.rows] == ["PAY"]
+    assert review.watermelons.count == 1
+    assert review.watermelons.rows[0].why == "Finance confirmed the overrun is a timing difference."
     assert review.matrix[0] == ("Green", [0, 0, 1], 1)  # reported Green, computed Red
     assert [item.program.code for item in review.off_track] == ["PAY"]
     body = response.content.decode()
     assert "Finance confirmed the overrun is a timing difference." in body
     assert "CPI 0.89 (&lt; 0.90)" in body
+
+
+def test_many_watermelons_show_those_with_the_most_red_reasons_first(director, monkeypatch):
+    """A portfolio where most programs are watermelons still gets a page of bounded length: the
+    count is whole, the list the worst first."""
+    monkeypatch.setattr("review.selectors.REVIEW_LIMIT", 1)
+    today = timezone.localdate()
+
+    def program(code, *, reported, reported_days_ago):
+        made = pf.ProgramFactory(code=code, start_date=today - dt.timedelta(days=200))
+        rf.RiskFactory(program=made, residual_probability=5, residual_impact=5)  # critical: Red
+        report_date = today - dt.timedelta(days=reported_days_ago)  # over 14 days old: Red
+        pf.StatusReportFactory(program=made, report_date=report_date, overall=reported)
+
+    program("ONE", reported="green", reported_days_ago=0)
+    program("TWO", reported="amber", reported_days_ago=20)
+    program("RED", reported="red", reported_days_ago=20)  # honest: not a watermelon
+
+    response = director.get(reverse("portfolio-review"))
+
+    melons = response.context["review"].watermelons
+    assert [melon.figures.program.code for melon in melons.rows] == ["TWO"]
+    assert melons.count == 2
+    body = response.content.decode()
+    assert "The first 1 of 2." in body
+    assert "Those with the most Red reasons come first." in body
 
 
 def test_filters_scope_every_figure(director, worked):
@@ -266,7 +293,7 @@ def test_review_and_changes_issue_the_same_queries_whatever_they_find(
     with django_assert_num_queries(PAGES["portfolio-changes"]):
         changes = director.get(reverse("portfolio-changes")).context["changes"]
 
-    assert [melon.figures.program.code for melon in review.watermelons] == ["PAY"]
+    assert [melon.figures.program.code for melon in review.watermelons.rows] == ["PAY"]
     assert [(slip.milestone.pk, slip.days) for slip in review.slipped.rows] == [(milestone.pk, 9)]
     assert (changes.slips.count, changes.slips.rows[0].days) == (1, 9)
     assert changes.snapshot_date == today - dt.timedelta(days=10)

@@ -64,3 +64,9 @@ def sort_header(context: dict[str, Any], key: str, label: str, target: str) -> d
 def gantt_figure(chart: Gantt, id: str) -> SafeString:
     """A Gantt chart as its SVG figure (see ``Gantt.figure``)."""
     return chart.figure(id)
+
+
+@register.simple_tag
+def graph_edges(graph: Any, id: str) -> SafeString:
+    """A dependency graph's edges as SVG (see ``programs.timeline.Graph.edges_svg``)."""
+    return graph.edges_svg(id)  # type: ignore[no-any-return]
