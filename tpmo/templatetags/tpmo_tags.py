@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.template import defaultfilters
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -27,6 +31,21 @@ def rag_badge(value: Any, empty: str = "Not reported") -> str:
         RAG_ICONS[key],
         key.capitalize(),
     )
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def day(value: Any, arg: str = "j M Y") -> str:
+    """Django's ``date`` filter ("1 Jun 2026" by default), remembered for plain dates: a list's
+    rows write the same few hundred dates on every view, and formatting one costs more than the
+    rest of its cell. Date-times (which depend on the time zone) are formatted afresh."""
+    if type(value) is not dt.date:
+        return defaultfilters.date(value, arg)  # type: ignore[no-any-return]
+    return _formatted(value, arg, translation.get_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: dt.date, arg: str, language: str | None) -> str:
+    return defaultfilters.date(value, arg)  # type: ignore[no-any-return]
 
 
 @register.filter
