@@ -11,7 +11,12 @@ from django.db.models import F, Q, QuerySet
 
 from programs.choices import DependencyStatus, MilestoneStatus, Priority, ProgramStatus, Rag
 from programs.models import Dependency, Milestone, Objective, Person, Program
-from programs.querysets import DEPENDENCY_TROUBLE, milestone_late_q, milestone_open_q
+from programs.querysets import (
+    DEPENDENCY_TROUBLE,
+    DependencyQuerySet,
+    milestone_late_q,
+    milestone_open_q,
+)
 from tpmo.widgets import FastSelect
 
 
@@ -190,10 +195,11 @@ class DependencyFilter(django_filters.FilterSet):
         )
 
     def in_trouble(
-        self, queryset: QuerySet[Dependency], name: str, value: bool | None
+        self, queryset: DependencyQuerySet, name: str, value: bool | None
     ) -> QuerySet[Dependency]:
-        live = queryset.exclude(status__in=["delivered", "cancelled"])
-        return live.filter(DEPENDENCY_TROUBLE) if value else queryset.exclude(DEPENDENCY_TROUBLE)
+        if value:
+            return queryset.open().filter(DEPENDENCY_TROUBLE)
+        return queryset.exclude(DEPENDENCY_TROUBLE)
 
     def across_programs(
         self, queryset: QuerySet[Dependency], name: str, value: bool | None

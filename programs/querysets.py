@@ -147,6 +147,12 @@ class DependencyQuerySet(ProgramScopedQuerySet):
 
         return self.exclude(status=DependencyStatus.CANCELLED)
 
+    def open(self) -> DependencyQuerySet:
+        """Dependencies still to deliver (neither delivered nor cancelled)."""
+        from programs.choices import DependencyStatus
+
+        return self.live().exclude(status=DependencyStatus.DELIVERED)
+
     def edges(self) -> list[tuple[tuple[int, int | None], tuple[int, int | None]]]:
         """Graph edges of the live dependencies, as plain node tuples, in one query."""
         rows = self.live().values_list(

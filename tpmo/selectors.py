@@ -26,7 +26,6 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from programs.choices import DependencyStatus
 from programs.models import (
     ActionItem,
     BudgetLine,
@@ -167,9 +166,8 @@ def panel_risks(user: Any, today: date) -> Panel:
 def panel_waiting(user: Any, today: date) -> Panel:
     """Dependencies the user's programs wait on that are blocked, at risk, late or uncommitted."""
     waiting = (
-        Dependency.objects.live()
+        Dependency.objects.open()
         .filter(successor_project__program__in=programs_in_scope(user))
-        .exclude(status=DependencyStatus.DELIVERED)
         .filter(DEPENDENCY_TROUBLE)
         .select_related(*DEPENDENCY_JOINS)
         .order_by("needed_by", "pk")
@@ -229,7 +227,7 @@ def _open_dependencies(dependencies: QuerySet[Dependency]) -> Panel:
     or committed after the date needed), then by the date needed. Delivered and cancelled ones
     are on the program's dependency page."""
     return Panel.of(
-        dependencies.exclude(status__in=[DependencyStatus.DELIVERED, DependencyStatus.CANCELLED])
+        dependencies.open()
         .select_related(*DEPENDENCY_JOINS)
         .annotate(calm=Case(When(DEPENDENCY_TROUBLE, then=Value(0)), default=Value(1)))
         .order_by("calm", "needed_by", "pk"),

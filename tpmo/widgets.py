@@ -23,7 +23,7 @@ class FastSelect(forms.Select):
     reading and building three thousand people on every view of a list would cost more than the
     list itself."""
 
-    def _options_to_list(self) -> Iterable[Any]:
+    def _remembered_choices(self) -> Iterable[Any]:
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return self.choices  # type: ignore[no-any-return]
@@ -63,7 +63,7 @@ class FastSelect(forms.Select):
             + "</optgroup>"
             if isinstance(label, (list, tuple))
             else option(group, label)
-            for group, label in self._options_to_list()
+            for group, label in self._remembered_choices()
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         return SafeString(f'<select name="{escape(name)}"{attributes}>{options}</select>')
