@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
@@ -477,11 +478,14 @@ def portfolio_chart(programs: list[Program], today: date) -> Gantt:
         .annotate(start=Min("forecast_start"), end=Max("forecast_end"))
     }
     key_milestones: dict[int, list[tuple[str, date, date]]] = {}
-    for program_id, name, forecast, baseline in (
-        Milestone.objects.filter(project__program__in=ids, is_key=True)
-        .order_by("forecast_date")
-        .values_list("project__program", "name", "forecast_date", "baseline_date")
-    ):
+    # Every milestone of the programs' projects, the key ones kept here: asked for in SQL,
+    # SQLite without statistics walks the (is_key, forecast_date) index through all the
+    # portfolio's key milestones (65,000 at large, 146 ms) instead of the projects' own.
+    milestones = Milestone.objects.filter(project__program__in=ids).values_list(
+        "project__program", "name", "forecast_date", "baseline_date", "is_key"
+    )
+    key_ones = [row for row in milestones.order_by() if row[4]]
+    for program_id, name, forecast, baseline, _ in sorted(key_ones, key=itemgetter(2)):
         key_milestones.setdefault(program_id, []).append((name, forecast, baseline))
     critical_programs = remembered(("critical-programs",), _critical_programs)
     rows = []

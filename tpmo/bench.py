@@ -6,13 +6,15 @@ SQL of the portfolio aggregates the review and KPI pages need (the same statemen
 executed with a bare cursor and fetched — what those pages cost at least in the database). Each
 page is reported as a ratio to them, so the numbers mean something on a noisy shared machine.
 The schedule bars of the schedule issue (portfolio critical path, slip impact) are timed as
-functions: loaded from the database and computed.
+functions: loaded from the database and computed. Last, the process's peak resident memory: it
+has served every page, remembered results included, as a gunicorn worker does.
 """
 
 from __future__ import annotations
 
 import json
 import platform
+import resource
 import sqlite3
 import statistics
 import time
@@ -73,6 +75,7 @@ class Report:
     floor_sql_ms: float = 0.0
     pages: list[Timing] = field(default_factory=list)
     functions: dict[str, float] = field(default_factory=dict)
+    peak_memory_mb: float = 0.0  # of this process, which served every page, as a worker does
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -87,6 +90,11 @@ def _time(call: Callable[[], Any], repeats: int) -> list[float]:
         call()
         samples.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def peak_memory_mb() -> float:
+    """The most this process has held resident so far (Linux counts ``ru_maxrss`` in KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def machine() -> dict[str, Any]:
@@ -199,17 +207,19 @@ def _sql_floor(repeats: int) -> float:
 def _functions(repeats: int) -> dict[str, float]:
     """The schedule bars: portfolio critical path (load + CPM with floats) and a slip impact
     report (load of the downstream + propagation), median ms."""
-    from programs.network import load_network, load_plan, slip_impact
+    from programs.models import Dependency
+    from programs.network import EDGE, load_network, load_plan, slip_impact
     from programs.schedule import plan_timings
 
     def portfolio_critical_path() -> None:
         timings = plan_timings(load_plan())
         dict(timings.floats())  # floats included
 
-    network = load_network()
-    if not network.links:
+    # The first live dependency's predecessor moves (reading the whole network to pick one
+    # would be the benchmark's own cost: 100 MB at large, more than any page needs).
+    moved = Dependency.objects.live().order_by("pk").values_list(*EDGE[:2]).first()
+    if moved is None:
         return {}
-    moved = network.links[0].predecessor
 
     def slip_report() -> None:
         slip_impact(load_network(moved, downstream_of=moved), moved, 10)
@@ -272,6 +282,8 @@ def run(*, scale: str, requests: int, say: Callable[[str], None]) -> Report:
     report.functions = {name: round(ms, 1) for name, ms in _functions(requests).items()}
     for name, ms in report.functions.items():
         say(f"{name:24} median {ms:8.1f} ms")
+    report.peak_memory_mb = peak_memory_mb()
+    say(f"peak memory of this process (it served every page) {report.peak_memory_mb:.0f} MB")
     return report
 
 
@@ -293,13 +305,18 @@ def _table(data: dict[str, Any]) -> str:
         if "sqlite" in versions
         else f"PostgreSQL {versions.get('postgresql', '?')}"
     )
+    memory = (
+        f" Peak memory of the process that served every page: {data['peak_memory_mb']:.0f} MB."
+        if data.get("peak_memory_mb")
+        else ""
+    )
     lines = [
         f"### {data['scale']} on {engine} — {data['taken_at'][:10]}",
         "",
         f"{counts_text}. {data['requests']} requests a page. Floors: minimal view "
         f"{data['floor_minimal_ms']:.2f} ms; raw SQL of the portfolio aggregates "
-        f"{data['floor_sql_ms']:.1f} ms. Python {versions['python']}, Django {versions['django']}, "
-        f"{versions['cpus']} CPUs, {versions['platform']}.",
+        f"{data['floor_sql_ms']:.1f} ms.{memory} Python {versions['python']}, "
+        f"Django {versions['django']}, {versions['cpus']} CPUs, {versions['platform']}.",
         "",
         "| page | queries | median ms | p95 ms | × minimal view | × aggregate SQL "
         "| median ms after a write |",

@@ -68,6 +68,7 @@ class LoadReport:
     reports_found: int = 0
     database_locked: int = 0
     integrity: str = ""
+    worker_peak_mb: float = 0.0  # the larger of the two workers' peak resident memory
 
 
 def signed_in_session(username: str) -> str:
@@ -203,6 +204,21 @@ def start_gunicorn(port: int, env: dict[str, str], *options: str) -> subprocess.
     )
 
 
+def worker_pids(master: int) -> list[int]:
+    """The processes ``master`` started (gunicorn's workers), as Linux lists them."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def peak_resident_mb(pid: int) -> float:
+    """The most process ``pid`` has held resident (Linux's VmHWM, in KiB), 0 if unknown."""
+    status = Path(f"/proc/{pid}/status")
+    for line in status.read_text().splitlines() if status.exists() else []:
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def _wrk(args: list[str]) -> str:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -308,6 +324,7 @@ def run(
         report.mix_rps = _requests_per_second(
             _wrk([*common, "-d", f"{duration}s", "-s", str(script), base])
         )
+        report.worker_peak_mb = max(map(peak_resident_mb, worker_pids(server.pid)), default=0.0)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -347,7 +364,7 @@ def _row(data: dict[str, Any]) -> str:
         f"{writes.get('p99_ms', 0):.0f} | {errors} | {data['database_locked']} | "
         f"{data['floor_rps']:.0f} | {data['list_rps']:.0f} ({share:.0f} %) | "
         f"{sum(data['acknowledged_writes'].values())} / {data['reports_found']} reports found | "
-        f"{data['integrity']} |"
+        f"{data['integrity']} | {data.get('worker_peak_mb') or '—'} |"
     )
 
 
@@ -356,8 +373,8 @@ def write_markdown(folder: Path, document: Path) -> None:
     lines = [
         "| database | scale | mix req/s | read p50 / p95 / p99 ms | write p50 / p99 ms | "
         "errors | database locked | minimal view req/s | program list req/s (of minimal) | "
-        "writes acknowledged / status reports found | integrity |",
-        "|---|---|---:|---|---|---:|---:|---:|---|---:|---|",
+        "writes acknowledged / status reports found | integrity | worker peak MB |",
+        "|---|---|---:|---|---|---:|---:|---:|---|---:|---|---:|",
         *(_row(data) for data in runs),
     ]
     table = "\n".join(lines) if runs else "No load run saved yet."

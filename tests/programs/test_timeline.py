@@ -106,6 +106,32 @@ def test_portfolio_pages(client, make_user, portfolio):
     assert [drawn.row.label.split()[0] for drawn in tl.context["chart"].rows] == ["CHK", "PAY"]
 
 
+@pytest.mark.django_db
+def test_the_portfolio_timeline_marks_each_programs_key_milestones_in_date_order(
+    client, make_user, portfolio
+):
+    project = portfolio["project"]
+    project.milestones.update(is_key=False)
+    for name, forecast, baseline, key in (
+        ("Launch", dt.date(2027, 5, 1), dt.date(2027, 4, 1), True),  # late
+        ("Design", dt.date(2027, 2, 1), dt.date(2027, 2, 1), True),
+        ("Internal review", dt.date(2027, 1, 1), dt.date(2027, 1, 1), False),
+    ):
+        pf.MilestoneFactory(
+            project=project, name=name, forecast_date=forecast, baseline_date=baseline, is_key=key
+        )
+    client.force_login(make_user(Role.DIRECTOR))
+
+    chart = client.get(reverse("portfolio-timeline")).context["chart"]
+
+    pay = next(drawn for drawn in chart.rows if drawn.row.key == portfolio["program"].pk)
+    diamonds = [m.mark for m in pay.marks if m.mark.kind == "diamond"]
+    assert [(d.title, d.css) for d in diamonds] == [
+        ("Design: 01 Feb 2027 (baseline 01 Feb 2027)", "milestone"),
+        ("Launch: 01 May 2027 (baseline 01 Apr 2027)", "milestone late"),
+    ]
+
+
 PAGES = {
     # The schedule and its drawing, remembered per data state: with the data state query.
     "program-timeline": (lambda: reverse("program-timeline", args=["PAY"]), 8),

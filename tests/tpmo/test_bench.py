@@ -4,6 +4,7 @@ the load test's script and log reading are exact."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     }
     assert set(report.functions) == {"portfolio critical path", "slip impact report"}
     assert report.counts["programs"] == 8
+    assert 0 < report.peak_memory_mb <= bench.peak_memory_mb()  # a peak: it never falls
 
     saved = bench.save(report, tmp_path / "runs")
     (tmp_path / "runs" / "load-sqlite-small.json").write_text("{}")  # the load test's: not read
@@ -53,6 +55,7 @@ def test_the_benchmark_times_every_main_page_against_its_floors(seeded, tmp_path
     assert text.endswith("<!-- bench:results:end -->\n\nTail\n")
     assert "| portfolio review | 20 |" in text  # computed (after a write), as the tests count
     assert all(page.cold_median_ms > 0 for page in report.pages)
+    assert f"served every page: {report.peak_memory_mb:.0f} MB." in text
 
 
 @pytest.mark.django_db
@@ -108,7 +111,7 @@ def test_query_counts_of_every_run_stand_side_by_side(tmp_path):
     folder = tmp_path / "runs"
     folder.mkdir()
     for name, data in {
-        "sqlite-large": run("sqlite", "large", 20),
+        "sqlite-large": run("sqlite", "large", 20) | {"peak_memory_mb": 171.4},
         "sqlite-small": run("sqlite", "small", 20),
         "postgresql-small": run("postgresql", "small", 21),
     }.items():
@@ -125,6 +128,9 @@ def test_query_counts_of_every_run_stand_side_by_side(tmp_path):
         "| review | 21 | 20 | 20 | **no** |\n"
     ) in text
     assert text.index("### Query counts in every run") < text.index("### small on PostgreSQL")
+    # Memory is stated where it was measured (older runs did not record it).
+    assert text.count("Peak memory") == 1
+    assert "aggregates 2.0 ms. Peak memory of the process that served every page: 171 MB." in text
 
 
 def test_the_load_script_writes_one_request_in_ten(tmp_path):
@@ -193,6 +199,7 @@ def test_load_results_become_a_table(tmp_path):
         acknowledged_writes={"status reports": 40, "milestone updates": 45},
         reports_found=40,
         integrity="ok",
+        worker_peak_mb=141.3,
     )
     loadtest.save(report, tmp_path)
     document = tmp_path / "PERF.md"
@@ -201,8 +208,26 @@ def test_load_results_become_a_table(tmp_path):
 
     assert (
         "| sqlite | medium | 150 | 40 / 120 / 200 | 60 / 180 | 0 | 0 | 2000 | 600 (30 %) | "
-        "85 / 40 reports found | ok |" in document.read_text()
+        "85 / 40 reports found | ok | 141.3 |" in document.read_text()
     )
+
+
+def test_a_workers_peak_memory_is_read_from_linux(tmp_path):
+    import subprocess
+    import sys
+
+    waiting = "import sys; print('up', flush=True); sys.stdin.read()"
+    child = subprocess.Popen([sys.executable, "-c", waiting], stdin=-1, stdout=-1)  # noqa: S603
+    try:
+        assert child.stdout.readline() == b"up\n"  # started: Python is resident
+        assert child.pid in loadtest.worker_pids(os.getpid())
+        peak = loadtest.peak_resident_mb(child.pid)
+        status = Path(f"/proc/{child.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        assert peak == round(int(kib) / 1024, 1) > 1
+    finally:
+        child.communicate(b"")
+    assert loadtest.peak_resident_mb(child.pid) == 0.0  # gone: nothing to read
 
 
 def test_benchmark_databases_are_named_by_engine_and_scale(settings):
