@@ -1,12 +1,13 @@
-"""The ``day`` filter writes what Django's ``date`` filter writes, remembering plain dates."""
+"""The ``day`` filter writes what Django's ``date`` filter writes, remembering plain dates;
+``brief`` leaves out this year; ``node`` keeps a dependency end's code on one line."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.template import Context, Template
-from django.test import override_settings
-from django.utils import translation
+from django.test import RequestFactory, override_settings
+from django.utils import timezone, translation
 
 from tpmo.templatetags.tpmo_tags import _formatted, day
 
@@ -42,3 +43,51 @@ def test_a_date_is_remembered_per_format_and_language():
         assert day(value, "j F Y") == "4 mars 2026"
     assert day(value, "Y-m-d") == "2026-03-04"
     assert _formatted.cache_info().currsize == 3
+
+
+def test_brief_leaves_out_the_year_only_when_it_is_this_one():
+    this_year = timezone.localdate().year
+    august = dt.date(this_year, 8, 7)
+
+    assert _render("{{ d|brief }}", d=august) == "7 Aug"
+    for year in (this_year + 1, this_year - 1):
+        assert _render("{{ d|brief }}", d=august.replace(year=year)) == f"7 Aug {year}"
+    assert _render('{{ d|brief|default:"Uncommitted" }}', d=None) == "Uncommitted"
+
+
+@override_settings(TIME_ZONE="Pacific/Auckland")
+def test_brief_reads_a_date_time_in_the_current_time_zone():
+    this_year = timezone.localdate().year
+    # Last year in UTC, already this year's 1 January there: this year's, so no year.
+    new_year_there = dt.datetime(this_year - 1, 12, 31, 12, 0, tzinfo=dt.UTC)
+
+    assert _render("{{ d|brief }}", d=new_year_there) == "1 Jan"
+
+
+def test_a_dependency_end_keeps_its_code_on_one_line_and_escapes_names():
+    from types import SimpleNamespace
+
+    project = SimpleNamespace(code="PAY-01")
+    milestone = SimpleNamespace(name="Beta <rc>")
+
+    assert _render("{{ p|node }}", p=project) == '<span class="nowrap">PAY-01</span>'
+    assert (
+        _render("{{ p|node:m }}", p=project, m=milestone)
+        == '<span class="nowrap">PAY-01</span> / Beta &lt;rc&gt;'
+    )
+
+
+def test_counts_are_written_with_thousands_separators():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    panel = SimpleNamespace(total=1316, more=1301)
+
+    assert "… and 1,301 more." in render_to_string("_components/more.html", {"panel": panel})
+    assert '<span class="count">1,316</span>' in render_to_string(
+        "_components/panel_head.html", {"panel": panel, "name": "due", "title": "Due"}
+    )
+    assert "Export these 20,000 rows" in render_to_string(
+        "_components/exports.html", {"count": 20000}, request=RequestFactory().get("/milestones/")
+    )

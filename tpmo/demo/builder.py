@@ -612,7 +612,13 @@ class DemoBuilder:
             calm = self._calm(successor.program_id)
             if calm or rng.random() < 0.9:  # most needs were agreed with slack; the rest are late
                 needed = max(needed, delivers + days(rng.choice([0, 7, 14, 30])))
-            if pred_ms is not None and pred_ms.status == pc.MilestoneStatus.DONE:
+            else:  # late by weeks, as a commitment that slipped past its need is, not by years
+                needed = max(needed, delivers - days(7 * (1 + len(objs) % 6)))
+            if pred_ms is not None:
+                finished = pred_ms.status == pc.MilestoneStatus.DONE
+            else:  # a whole project: delivered once it has ended
+                finished = delivers < self.as_of
+            if finished:
                 status = pc.DependencyStatus.DELIVERED
             else:
                 status = rng.choices(

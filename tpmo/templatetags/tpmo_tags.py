@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 from django.template import defaultfilters
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -43,9 +43,27 @@ def day(value: Any, arg: str = "j M Y") -> str:
     return _formatted(value, arg, translation.get_language())
 
 
+@register.filter(expects_localtime=True, is_safe=False)
+def brief(value: Any) -> str:
+    """A date without its year when it falls in this year ("7 Aug"), with it otherwise
+    ("7 Aug 2027"): short in a narrow column, never ambiguous across the turn of a year."""
+    if not isinstance(value, dt.date):
+        return ""
+    this_year = timezone.localdate().year
+    return day(value, "j M" if value.year == this_year else "j M Y")
+
+
 @lru_cache(maxsize=4096)
 def _formatted(value: dt.date, arg: str, language: str | None) -> str:
     return defaultfilters.date(value, arg)  # type: ignore[no-any-return]
+
+
+@register.filter
+def node(project: Any, milestone: Any = None) -> SafeString:
+    """A dependency's end, ``{{ dep.successor_project|node:dep.successor_milestone }}``: "PAY-01
+    / Beta", the code kept on one line (a narrow column would break it at its hyphen)."""
+    code = format_html('<span class="nowrap">{}</span>', project.code)
+    return code if milestone is None else format_html("{} / {}", code, milestone.name)
 
 
 @register.filter
