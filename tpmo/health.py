@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -157,7 +157,10 @@ def _index_reason(
         return []
     for rag, limit in ((Rag.RED, limits.index_red), (Rag.AMBER, limits.index_amber)):
         if value < limit:
-            return [Reason(rag, dimension, f"{say} {_index(value)} (< {_index(limit)})")]
+            shown = _index(value)
+            if Decimal(shown) >= limit:  # 0.899 would read "0.90 (< 0.90)": one more digit
+                shown = str(value.quantize(Decimal("0.001"), rounding=ROUND_FLOOR))
+            return [Reason(rag, dimension, f"{say} {shown} (< {_index(limit)})")]
     return []
 
 

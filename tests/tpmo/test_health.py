@@ -173,7 +173,9 @@ def test_the_data_behind_program_and_project_health():
         ("0.95", ()),
         ("0.94", (Reason(Rag.AMBER, "cost", "CPI 0.94 (< 0.95)"),)),
         ("0.90", (Reason(Rag.AMBER, "cost", "CPI 0.90 (< 0.95)"),)),
-        ("0.899", (Reason(Rag.RED, "cost", "CPI 0.90 (< 0.90)"),)),
+        ("0.899", (Reason(Rag.RED, "cost", "CPI 0.899 (< 0.90)"),)),  # never "0.90 (< 0.90)"
+        ("0.8999", (Reason(Rag.RED, "cost", "CPI 0.899 (< 0.90)"),)),
+        ("0.948", (Reason(Rag.AMBER, "cost", "CPI 0.948 (< 0.95)"),)),
         (None, ()),
     ],
 )

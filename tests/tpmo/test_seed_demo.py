@@ -243,3 +243,19 @@ def test_recorded_fields_are_written_back_by_id_in_chunks(monkeypatch):
         ("amber", "Reason 4", "Week 4"),
     ]
     assert (stored[untouched.pk].computed, stored[untouched.pk].computed_reasons) == ("", "")
+
+
+def test_a_demo_tpms_reason_for_another_rag_speaks_of_the_datas_worst_reason():
+    from tpmo.demo import catalog
+    from tpmo.demo.builder import _variance_reasons
+    from tpmo.health import Health, Rag, Reason
+
+    mixed = Health(
+        Rag.RED,
+        (Reason(Rag.AMBER, "risk", "2 open high risks"), Reason(Rag.RED, "cost", "CPI 0.80")),
+    )
+    amber = Health(Rag.AMBER, (Reason(Rag.AMBER, "dependencies", "1 blocked"),))
+
+    assert _variance_reasons(mixed) == catalog.VARIANCE_REASONS["cost"]
+    assert _variance_reasons(amber) == catalog.VARIANCE_REASONS["dependencies"]
+    assert _variance_reasons(Health(Rag.GREEN)) == catalog.VARIANCE_REASONS[""]

@@ -33,6 +33,7 @@ from risks import choices as rc
 from risks import factories as rf
 from risks.models import Risk
 from tpmo.demo import catalog
+from tpmo.health import Health, Rag
 from tpmo.roles import Role
 
 
@@ -234,9 +235,10 @@ class DemoBuilder:
                 report = latest.get((row.pk, row.last_status_on))
                 if report is None:
                     continue
-                report.keep_computed(health_of(row, today=self.as_of))
+                health = health_of(row, today=self.as_of)
+                report.keep_computed(health)
                 if report.overall != report.computed:
-                    report.variance_reason = self.rng.choice(catalog.VARIANCE_REASONS)
+                    report.variance_reason = self.rng.choice(_variance_reasons(health))
                 changed.append(report)
         _update_rows(pf.StatusReport, changed, ["computed", "computed_reasons", "variance_reason"])
 
@@ -1096,6 +1098,14 @@ def _insert_rows(model: type[models.Model], objs: Sequence[Any]) -> list[Any]:
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
     return list(objs)
+
+
+def _variance_reasons(health: Health) -> list[str]:
+    """What a TPM might say for reporting another RAG than ``health``: about the dimension of
+    its first Red reason (else its first reason), or a concern the data does not show."""
+    reasons = sorted(health.reasons, key=lambda reason: reason.rag is not Rag.RED)
+    dimension = reasons[0].dimension if reasons else ""
+    return catalog.VARIANCE_REASONS.get(dimension, catalog.VARIANCE_REASONS[""])
 
 
 def _update_rows(model: type[models.Model], objs: Sequence[Any], names: Sequence[str]) -> None:

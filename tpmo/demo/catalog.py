@@ -238,12 +238,34 @@ RISKS = {
 }
 
 
-#: Why a TPM reports another RAG than the computed one (kept on the demo's latest reports).
-VARIANCE_REASONS = [
-    "A recovery plan is agreed with the partner team; the slip is absorbed before launch.",
-    "The overrun is a timing difference: vendor invoices were pulled into this quarter.",
-    "The blocking dependency is escalated and a commitment is expected this week.",
-    "The over-allocation ends when the data migration finishes next sprint.",
-    "Actuals for last month are not loaded yet; the real spend is on plan.",
-    "The late milestone is descoped to the next release with the sponsor's agreement.",
-]
+#: Why a TPM reports another RAG than the computed one (kept on the demo's latest reports), by
+#: the dimension of the computed health's first reason ("" when the data finds nothing wrong).
+VARIANCE_REASONS = {
+    "schedule": [
+        "A recovery plan is agreed with the partner team; the slip is absorbed before launch.",
+        "The late milestone is descoped to the next release with the sponsor's agreement.",
+    ],
+    "cost": [
+        "The overrun is a timing difference: vendor invoices were pulled into this quarter.",
+        "Actuals for last month are not loaded yet; the real spend is on plan.",
+    ],
+    "resourcing": [
+        "The over-allocation ends when the data migration finishes next sprint.",
+        "Two contractors start on Monday and take over the migration work.",
+    ],
+    "risk": [
+        "The critical risk's mitigation is in place; its score is reviewed on Thursday.",
+        "The risk is owned by the vendor, whose fix is already in testing.",
+    ],
+    "dependencies": [
+        "The blocking dependency is escalated and a commitment is expected this week.",
+        "A workaround removes the need for the late delivery until the pilot.",
+    ],
+    "freshness": [
+        "The team reported in the steering meeting; the written report follows.",
+    ],
+    "": [
+        "The vendor's next release is unconfirmed: a risk the data does not show yet.",
+        "Key people leave the team next month; the plan does not reflect it yet.",
+    ],
+}
