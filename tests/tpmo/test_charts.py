@@ -1,4 +1,4 @@
-"""The scatter chart of cost and schedule efficiency: geometry, clamping and its SVG."""
+"""Charts: the cost and schedule scatter (geometry, clamping, its SVG) and the line chart's scale."""
 
 from __future__ import annotations
 
@@ -25,3 +25,17 @@ def test_the_points_svg_gives_each_point_its_place_values_and_an_escaped_label()
         '<circle cx="105.0" cy="105.0" r="4" class="point">'
         "<title>&lt;b&gt;R&amp;D&lt;/b&gt;: CPI 0.75, SPI 1.25</title></circle>"
     )
+
+
+def test_a_line_chart_states_its_scale_from_zero_to_its_maximum():
+    from django.template.loader import render_to_string
+
+    from tpmo.charts import line_chart
+
+    chart = line_chart("Rate", ["1 Jun", "8 Jun"], [("Rate", "series-kpi", [40, 80])])
+
+    svg = render_to_string("_components/line_chart.html", {"chart": chart, "id": "rate"})
+
+    assert '<text x="26" y="16" class="axis-label">80</text>' in svg
+    assert '<text x="26" y="172" class="axis-label">0</text>' in svg
+    assert 'points="24.0,100.0 616.0,24.0"' in svg  # 40 halfway up, 80 at the top

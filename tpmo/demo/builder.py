@@ -945,7 +945,7 @@ class DemoBuilder:
                 # Identified while the project was planned (up to a month before it starts, and
                 # never later than the demo date) or since.
                 earliest = min(project.baseline_start, as_of) - days(30)
-                identified = max(earliest, as_of - days(rng.randint(10, 150)))
+                identified = max(earliest, as_of - days(rng.randint(0, 150)))
                 ended = status in rc.RISK_ENDED
                 objs.append(
                     Risk(
