@@ -57,7 +57,7 @@ class DependencyType(models.TextChoices):
 
 
 class DependencyStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested (uncommitted)"
+    REQUESTED = "requested", "Requested"  # asked for, not yet committed to by its owner
     COMMITTED = "committed", "Committed"
     AT_RISK = "at_risk", "At risk"
     BLOCKED = "blocked", "Blocked"

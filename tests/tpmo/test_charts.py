@@ -1,4 +1,4 @@
-"""Charts: the cost and schedule scatter (geometry, clamping, its SVG) and the line chart's scale."""
+"""Charts: the cost/schedule scatter (geometry, clamping, its SVG) and the line chart's scale."""
 
 from __future__ import annotations
 
