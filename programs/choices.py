@@ -47,6 +47,10 @@ class MilestoneStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+#: A milestone in one of these is no longer open (nothing more will happen to it).
+MILESTONE_CLOSED = frozenset({MilestoneStatus.DONE, MilestoneStatus.CANCELLED})
+
+
 class DependencyType(models.TextChoices):
     """How the successor's dates hang on the predecessor's (CPM notation)."""
 

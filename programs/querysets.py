@@ -97,9 +97,9 @@ class ProjectQuerySet(ProgramScopedQuerySet):
 
 
 def milestone_open_q() -> Q:
-    from programs.choices import MilestoneStatus
+    from programs.choices import MILESTONE_CLOSED
 
-    return ~Q(status__in=[MilestoneStatus.DONE, MilestoneStatus.CANCELLED])
+    return ~Q(status__in=sorted(MILESTONE_CLOSED))
 
 
 def milestone_late_q(today: date) -> Q:

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from programs.choices import MILESTONE_CLOSED
 from programs.models import (
     ActionItem,
     BudgetLine,
@@ -284,7 +285,8 @@ def raid_of(**scope: Any) -> Raid:
 class ProgramPage:
     program: HealthRow
     projects: list[HealthRow]
-    key_milestones: list[Milestone]
+    key_milestones: list[Milestone]  # still open, soonest first
+    key_closed: int  # key milestones done or cancelled (on the milestone list)
     inbound: Panel  # open dependencies only, those in trouble first
     outbound: Panel
     risks: Panel
@@ -302,14 +304,17 @@ def program_page(code: str, user: Any, today: date) -> ProgramPage:
     programs = Program.objects.visible_to(user).select_related("tpm", "director")
     program = get_object_or_404(programs.prefetch_related("objectives"), code=code)
     attach_health([program], today=today)
+    key_milestones = list(
+        Milestone.objects.filter(project__program=program, is_key=True)
+        .select_related("project", "owner")
+        .order_by("forecast_date", "pk")
+    )
+    still_open = [m for m in key_milestones if m.status not in MILESTONE_CLOSED]
     return ProgramPage(
         program=HealthRow.of(program, today=today),
         projects=health_rows(program.projects.select_related("lead").order_by("code"), today=today),
-        key_milestones=list(
-            Milestone.objects.filter(project__program=program, is_key=True)
-            .select_related("project", "owner")
-            .order_by("forecast_date", "pk")
-        ),
+        key_milestones=still_open,
+        key_closed=len(key_milestones) - len(still_open),
         inbound=_open_dependencies(Dependency.objects.filter(successor_project__program=program)),
         outbound=_open_dependencies(
             Dependency.objects.filter(predecessor_project__program=program)

@@ -102,6 +102,7 @@ def test_program_page_shows_everything_a_review_needs(client, viewer):
     theirs = pf.ProjectFactory(program=other, code="CHK-01")
     pf.MilestoneFactory(project=project, name="GA", is_key=True)
     pf.MilestoneFactory(project=project, name="Internal", is_key=False)
+    pf.MilestoneFactory(project=project, name="Kick-off", is_key=True, status="cancelled")
     inbound = pf.DependencyFactory(predecessor_project=theirs, successor_project=project)
     outbound = pf.DependencyFactory(predecessor_project=project, successor_project=theirs)
     for score in (2, 3, 4, 5, 5, 1):
@@ -130,7 +131,13 @@ def test_program_page_shows_everything_a_review_needs(client, viewer):
     response = client.get(reverse("program-detail", args=["PAY"]))
 
     page = response.context["page"]
-    assert [m.name for m in page.key_milestones] == ["GA"]
+    assert [m.name for m in page.key_milestones] == ["GA"]  # open ones; the rest counted
+    assert page.key_closed == 1
+    body = response.content.decode()
+    assert (
+        f'1 more done or cancelled. <a href="/milestones/?program={program.pk}&amp;key=true">'
+        in body
+    )
     assert (page.inbound.rows, page.inbound.total) == ([inbound], 1)
     assert (page.outbound.rows, page.outbound.total) == ([outbound], 1)
     assert [r.residual_score for r in page.risks.rows] == [25, 25, 16, 9, 4]
