@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from programs.models import Milestone, StatusReport
 from tpmo.charts import LineChart, line_chart
+from tpmo.templatetags.tpmo_tags import brief
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _chart(dates: list[dt.date], trends: list[Trend]) -> LineChart | None:
         series.append((trend.milestone.name, f"series-mta series-{index % 6}", values))
     return line_chart(
         f"Forecast of each milestone (days after {base:%d %b %Y}) at each status report",
-        [day.strftime("%d %b") for day in dates],
+        [brief(day) for day in dates],
         series,
         label_name="Report date",
     )

@@ -32,6 +32,7 @@ from risks.models import Risk
 from risks.selectors import emv_sql
 from tpmo.charts import LineChart, line_chart
 from tpmo.health import Rag
+from tpmo.templatetags.tpmo_tags import brief
 
 RAGS = (Rag.GREEN, Rag.AMBER, Rag.RED)
 LIST_LIMIT = 50
@@ -259,7 +260,7 @@ class KpiPage:
 
 def _kpi_chart(kpi: Kpi, points: list[tuple[dt.date, Counters]]) -> LineChart | None:
     if kpi.key == "red_share":
-        labels = [day.strftime("%d %b") for day, _ in points]
+        labels = [brief(day) for day, _ in points]
         series = [
             (
                 rag.label,
@@ -287,7 +288,7 @@ def _kpi_chart(kpi: Kpi, points: list[tuple[dt.date, Counters]]) -> LineChart | 
         series.append(("Target", "series-target", [kpi.target] * len(known)))
     return line_chart(
         f"{kpi.name} at each weekly snapshot",
-        [day.strftime("%d %b") for day, _ in known],
+        [brief(day) for day, _ in known],
         series,
         label_name="Snapshot",
     )
@@ -347,7 +348,7 @@ def team_throughput(programs: QuerySet[Program], *, today: dt.date, days: int) -
             delivered=sum(by_week.values()),
             chart=line_chart(
                 f"{team}: milestones delivered per week",
-                [week.strftime("%d %b") for week in weeks],
+                [brief(week) for week in weeks],
                 [("Delivered", "series-kpi", [by_week.get(week, 0) for week in weeks])],
                 width=260,
                 height=80,

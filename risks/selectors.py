@@ -29,6 +29,7 @@ from risks import scoring
 from risks.choices import RISK_ENDED
 from risks.models import Risk
 from tpmo.charts import LineChart, line_chart
+from tpmo.templatetags.tpmo_tags import brief
 
 TREND_WEEKS = 12
 
@@ -215,7 +216,7 @@ def exposure_trend(program_ids: QuerySet[Any] | None, today: dt.date) -> LineCha
                     break
     return line_chart(
         "Open risk exposure by week (sum of probability × impact)",
-        [day.strftime("%d %b") for day in week_ends],
+        [brief(day) for day in week_ends],
         [("Inherent", "series-inherent", inherent), ("Residual", "series-residual", residual)],
         label_name="Week ending",
     )

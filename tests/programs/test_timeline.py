@@ -198,4 +198,10 @@ def test_milestone_trend_reads_the_forecast_at_each_report_and_flags_acceleratio
     assert analysis.trends[0].slips == [3, 10]
     assert [t.milestone.name for t in analysis.accelerating] == ["GA"]
     assert analysis.chart.series[0].values == (142, 145, 155)  # days after the first report
+    # Written as the tables write dates: no leading zero, the year when it is not this one.
+    assert [label.removesuffix(" 2026") for label in analysis.chart.labels] == [
+        "10 Jan",
+        "10 Feb",
+        "10 Mar",
+    ]
     assert timezone.now()
