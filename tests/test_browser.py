@@ -212,3 +212,24 @@ def test_a_directors_review_in_the_browser(demo, browser, live_server):
     page.wait_for_url("**objective=**")
     assert page.locator(".kpi").count() == 12
     assert page.problems == []
+
+
+PHONE_PAGES = {
+    "director": ["/", "/portfolio/", "/portfolio/kpis/", "/portfolio/changes/", "/risks/"],
+    "tpm": ["/", "/programs/PAY/", "/projects/PAY-01/", "/milestones/", "/programs/"],
+}
+
+
+@pytest.mark.parametrize("username", sorted(PHONE_PAGES))
+def test_on_a_phone_no_page_is_wider_than_the_screen(demo, browser, live_server, username):
+    """Wide tables scroll inside their card and filters fit: the page itself never scrolls
+    sideways on a 390-pixel screen (the navigation wraps instead of running off it)."""
+    page = _page(browser, live_server, username)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    widths = {}
+    for path in PHONE_PAGES[username]:
+        page.goto(f"{live_server.url}{path}")
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+
+    assert widths == dict.fromkeys(PHONE_PAGES[username], 390)
