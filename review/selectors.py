@@ -605,6 +605,17 @@ class ObjectiveRow:
     def health_counts(self) -> list[int]:
         return [int(self.total[f"computed_{rag.value}"]) for rag in RAGS]
 
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measure's baseline, current and target values, each with as many decimals as
+        the most precise of them needs ("5.0 → 23.2 → 40.0", not "5 → 23.20 → 40"); "—" where
+        a value is not known."""
+        objective = self.objective
+        values = (objective.baseline_value, objective.current_value, objective.target_value)
+        exponents = [int(v.normalize().as_tuple().exponent) for v in values if v is not None]
+        places = max((-exponent for exponent in exponents if exponent < 0), default=0)
+        return tuple("—" if v is None else f"{v:,.{places}f}" for v in values)
+
 
 @dataclass(frozen=True)
 class Alignment:

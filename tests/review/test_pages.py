@@ -4,6 +4,7 @@ the printed pack, and query counts that do not grow with the portfolio."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -240,6 +241,34 @@ def test_objectives_show_alignment_and_flag_the_unaligned(director, worked):
     assert [item.program.code for item in row.programs] == ["PAY"]
     assert (row.money.bac, row.health_counts) == (200, [0, 0, 1])
     assert [item.program.code for item in alignment.unaligned] == ["OLD"]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "target", "shown"),
+    [
+        ("5", "23.20", "40", ("5.0", "23.2", "40.0")),
+        ("4.20", "3.79", "3.15", ("4.20", "3.79", "3.15")),
+        (None, None, "1500", ("—", "—", "1,500")),
+    ],
+)
+def test_an_objectives_measures_share_their_decimals(baseline, current, target, shown):
+    from review.selectors import ObjectiveRow
+
+    def number(text):
+        return None if text is None else Decimal(text)
+
+    objective = pf.ObjectiveFactory.build(
+        baseline_value=number(baseline), current_value=number(current), target_value=number(target)
+    )
+
+    assert ObjectiveRow(objective, [], {}).measures == shown
+
+
+def test_an_objective_served_by_one_program_says_so_in_the_singular(director, worked):
+    body = director.get(reverse("portfolio-objectives")).content.decode()
+
+    assert '<span class="count">1 program</span>' in body
+    assert "<summary>The program</summary>" in body
 
 
 # Computed: the pages' own queries, plus the filtered ids and the data state (tpmo.datastate).
