@@ -222,6 +222,10 @@ class DrawnArrow:
     path: str
 
 
+#: Pixels a tick label needs ("Sep 2026" and a gap to the next).
+LABEL_ROOM = 72
+
+
 @dataclass(frozen=True)
 class Tick:
     x: float
@@ -375,13 +379,22 @@ def gantt(
     step = next((s for s in (1, 3, 6, 12) if months / s <= 40), 12 * -(-months // 480))
     index = first.year * 12 + first.month - 1
     index -= index % step
-    labelled = -1000.0
+    # Labels at a regular stride wide enough for "Sep 2026" (on January when a stride is a year
+    # or more), the year on the first label and wherever it changes.
+    per_tick = (x(last) - x(first)) * step / months
+    strides = [
+        k for k in (1, 2, 3, 4, 6, 12, 24, 48, 96) if (k * step) % 12 == 0 or 12 % (k * step) == 0
+    ]
+    every = next((k for k in strides if k * per_tick >= LABEL_ROOM), strides[-1])
+    labelled_year = 0
     while index <= last.year * 12 + last.month - 1:
         month = date(index // 12, index % 12 + 1, 1)
         if month >= first:
-            crowded = x(month) - labelled < 48  # keep month labels apart on long timelines
-            label = "" if crowded else month.strftime("%b %Y" if month.month == 1 else "%b")
-            labelled = labelled if crowded else x(month)
+            label = ""
+            fits = x(month) + LABEL_ROOM - 24 <= width  # none cut off at the right edge
+            if (index // step) % every == 0 and fits:
+                label = month.strftime("%b" if month.year == labelled_year else "%b %Y")
+                labelled_year = month.year
             ticks.append(Tick(x(month), label))
         index += step
     return Gantt(

@@ -21,7 +21,31 @@ def _row(key: str, start: date, end: date, label: str = "", href: str = "") -> R
 
 def test_a_short_timeline_has_a_tick_a_month():
     chart = gantt("T", [_row("a", date(2026, 1, 10), date(2026, 6, 20))], today=date(2026, 3, 1))
-    assert [tick.label for tick in chart.ticks] == ["Feb", "Mar", "Apr", "May", "Jun"]
+    assert [tick.label for tick in chart.ticks] == ["Feb 2026", "Mar", "Apr", "May", "Jun"]
+
+
+def test_labels_keep_a_regular_stride_and_name_every_year():
+    """Quarterly ticks too close for a label each: a label a year, on January, with its year;
+    on a shorter timeline a label every other month, the year where it changes."""
+    long = gantt("T", [_row("a", date(2025, 10, 1), date(2032, 3, 1))], today=date(2026, 3, 1))
+    medium = gantt("T", [_row("a", date(2026, 1, 10), date(2027, 6, 20))], today=date(2026, 3, 1))
+
+    # January 2032 stands 41 px from the right edge: too close for its label to fit.
+    assert [tick.label for tick in long.ticks if tick.label] == [
+        f"Jan {year}" for year in range(2026, 2032)
+    ]
+    assert long.ticks[-1].label == ""
+    assert long.width - long.ticks[-1].x < 48
+    assert [tick.label for tick in medium.ticks if tick.label] == [
+        "Mar 2026",
+        "May",
+        "Jul",
+        "Sep",
+        "Nov",
+        "Jan 2027",
+        "Mar",
+        "May",
+    ]
 
 
 def test_a_date_centuries_ahead_draws_yearly_ticks_not_thousands():
