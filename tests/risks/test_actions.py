@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -272,3 +273,16 @@ def test_a_validated_assumption_raises_nothing(client, tpm, portfolio, today):
     assumption.refresh_from_db()
     assert assumption.status == "unvalidated"
     assert pf.ProgramFactory._meta.model.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_risk_page_writes_its_money_as_every_money_figure_is_written(client, tpm, portfolio):
+    risk = portfolio["risk"]
+    risk.cost_impact = Decimal("490000.00")
+    risk.residual_probability = 1
+    risk.save()
+
+    body = client.get(reverse("risk-detail", args=[risk.pk])).content.decode()
+
+    assert "<dd>490,000</dd>" in body  # as the register and finance write it: no cents
+    assert "49,000</td>" in body  # EMV: 10 % of it
