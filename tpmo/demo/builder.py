@@ -594,32 +594,42 @@ class DemoBuilder:
         )
 
     def _dependencies(self, projects: list[Project], milestones: dict[int, list[Any]]) -> None:
-        """Edges from an earlier project to a later one, mostly across programs (acyclic)."""
+        """Edges from an earlier project to a later one, mostly across programs (acyclic), each
+        delivering before its successor starts or within two weeks of it: a plan in which the
+        successor would wait months is one nobody keeps (and gave most items months of negative
+        float)."""
         rng = self.rng
         total = round(len(projects) * self.scale.dependencies_per_project)
+        # At most six in ten already delivered, the rest still to come (the earliest pairs are
+        # the likeliest to fit, and would otherwise be nearly all of them).
+        deliverable = total * 6 // 10
         seen: set[tuple[int, int | None, int, int | None]] = set()
-        objs = []
-        for _ in range(total):
+        objs: list[Any] = []
+        for _ in range(total * 40):
+            if len(objs) == total:
+                break
             later = rng.randint(1, len(projects) - 1)
             earlier = rng.randint(max(0, later - 60), later - 1)
             predecessor, successor = projects[earlier], projects[later]
             pred_ms = rng.choice(milestones[predecessor.pk]) if rng.random() < 0.7 else None
-            succ_ms = rng.choice(milestones[successor.pk]) if rng.random() < 0.5 else None
+            succ_ms = rng.choice(milestones[successor.pk]) if rng.random() < 0.8 else None
             key = (predecessor.pk, pred_ms and pred_ms.pk, successor.pk, succ_ms and succ_ms.pk)
-            if key in seen:
+            delivers = pred_ms.forecast_date if pred_ms else predecessor.forecast_end
+            starts = succ_ms.forecast_date if succ_ms else successor.forecast_start
+            if pred_ms is not None:
+                finished = pred_ms.status == pc.MilestoneStatus.DONE
+            else:  # a whole project: delivered once it has ended
+                finished = delivers < self.as_of
+            if key in seen or delivers > starts + days(14) or (finished and deliverable == 0):
                 continue
             seen.add(key)
-            delivers = pred_ms.forecast_date if pred_ms else predecessor.forecast_end
+            deliverable -= finished
             needed = succ_ms.baseline_date if succ_ms else successor.baseline_start
             calm = self._calm(successor.program_id)
             if calm or rng.random() < 0.9:  # most needs were agreed with slack; the rest are late
                 needed = max(needed, delivers + days(rng.choice([0, 7, 14, 30])))
             else:  # late by weeks, as a commitment that slipped past its need is, not by years
                 needed = max(needed, delivers - days(7 * (1 + len(objs) % 6)))
-            if pred_ms is not None:
-                finished = pred_ms.status == pc.MilestoneStatus.DONE
-            else:  # a whole project: delivered once it has ended
-                finished = delivers < self.as_of
             if finished:
                 status = pc.DependencyStatus.DELIVERED
             else:
