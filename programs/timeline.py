@@ -50,6 +50,38 @@ class Schedule:
     critical: set[Node] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class CriticalItem:
+    """An item on a program's critical path, as its table lists it."""
+
+    timing: Timing
+    label: str
+    program_code: str  # the item's program (another one's, for an item this program waits on)
+    href: str  # its project's page ("" for another program's item)
+
+
+def critical_items(schedule: Schedule) -> list[CriticalItem]:
+    """Every item on the program's critical path, earliest first: its projects and milestones,
+    and the other programs' items the chain runs through."""
+    projects = {project.pk: project for project in schedule.projects}
+    names = {m.pk: m.name for group in schedule.milestones.values() for m in group}
+    code = schedule.program.code
+    items = []
+    for node in schedule.critical:
+        project_id, milestone_id = node
+        if project_id in projects:
+            project = projects[project_id]
+            label = str(project)
+            if milestone_id is not None:
+                label = f"{project.code} / {names[milestone_id]}"
+            href = reverse("project-detail", args=[project.code])
+            items.append(CriticalItem(schedule.timings[node], label, code, href))
+        elif node in schedule.external:
+            label, other, _, _ = schedule.external[node]
+            items.append(CriticalItem(schedule.timings[node], label, other, ""))
+    return sorted(items, key=lambda item: (item.timing.es, item.label))
+
+
 def _node(project_id: int, milestone: Milestone | None) -> Node:
     return (project_id, milestone.pk if milestone else None)
 

@@ -535,9 +535,7 @@ def program_timeline(request: HttpRequest, code: str) -> HttpResponse:
             lambda: timeline.timeline_chart(schedule, today),
         ),
         "schedule": schedule,
-        "critical": sorted(
-            (schedule.timings[node], node) for node in schedule.critical if node[1] is None
-        ),
+        "critical": timeline.critical_items(schedule),
     }
     return render(request, "programs/program_timeline.html", context)
 

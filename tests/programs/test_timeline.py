@@ -205,3 +205,54 @@ def test_milestone_trend_reads_the_forecast_at_each_report_and_flags_acceleratio
         "10 Mar",
     ]
     assert timezone.now()
+
+
+@pytest.mark.django_db
+def test_the_critical_path_table_lists_milestones_and_other_programs_items_earliest_first(
+    client, make_user
+):
+    """A chain through a milestone into another program's project: the table names every item
+    on it, not only this program's whole projects (it said "No projects." for such a chain)."""
+    jan, mar, jun = dt.date(2027, 1, 1), dt.date(2027, 3, 1), dt.date(2027, 6, 1)
+    ours = pf.ProjectFactory(
+        program=pf.ProgramFactory(code="P"),
+        code="P-01",
+        name="Ledger",
+        baseline_start=jan,
+        forecast_start=jan,
+        baseline_end=mar,
+        forecast_end=mar,
+    )
+    ga = pf.MilestoneFactory(project=ours, name="GA", baseline_date=mar, forecast_date=mar)
+    theirs = pf.ProjectFactory(
+        program=pf.ProgramFactory(code="Q"),
+        code="Q-01",
+        baseline_start=mar,
+        forecast_start=mar,
+        baseline_end=jun,
+        forecast_end=jun,
+    )
+    pf.DependencyFactory(
+        predecessor_project=ours,
+        predecessor_milestone=ga,
+        successor_project=theirs,
+        type="FS",
+        lag_days=0,
+        status="committed",
+    )
+    client.force_login(make_user(Role.VIEWER))
+
+    response = client.get(reverse("program-timeline", args=["P"]))
+
+    critical = response.context["critical"]
+    assert [(item.label, item.program_code, item.href) for item in critical] == [
+        (str(ours), "P", "/projects/P-01/"),
+        ("P-01 / GA", "P", "/projects/P-01/"),
+        ("Q-01", "Q", ""),
+    ]
+    assert [(item.timing.es, item.timing.total_float) for item in critical] == [
+        (jan, 0),
+        (mar, 0),
+        (mar, 0),
+    ]
+    assert "P-01 / GA</a>" in response.content.decode()
