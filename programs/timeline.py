@@ -365,11 +365,7 @@ def topological_order_of(
 
 def troubled(dependency: Dependency) -> bool:
     """Blocked, at risk, uncommitted, or committed after the date needed."""
-    return dependency.status in ("blocked", "at_risk", "requested") or (
-        dependency.committed_date is not None
-        and dependency.needed_by is not None
-        and dependency.committed_date > dependency.needed_by
-    )
+    return dependency.status in ("blocked", "at_risk", "requested") or dependency.committed_late
 
 
 def dependency_graph(schedule: Schedule) -> Graph:

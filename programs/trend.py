@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from programs.models import Milestone, StatusReport
 from tpmo.charts import LineChart, line_chart
-from tpmo.templatetags.tpmo_tags import brief
+from tpmo.formats import brief
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from review.snapshots import trend
 from risks.models import Risk
 from risks.selectors import emv_sql
 from tpmo.charts import LineChart, line_chart
+from tpmo.formats import brief
 from tpmo.health import Rag
-from tpmo.templatetags.tpmo_tags import brief
 
 RAGS = (Rag.GREEN, Rag.AMBER, Rag.RED)
 LIST_LIMIT = 50

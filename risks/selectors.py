@@ -29,7 +29,7 @@ from risks import scoring
 from risks.choices import RISK_ENDED
 from risks.models import Risk
 from tpmo.charts import LineChart, line_chart
-from tpmo.templatetags.tpmo_tags import brief
+from tpmo.formats import brief
 
 TREND_WEEKS = 12
 

@@ -106,6 +106,15 @@ class Dependency(TimeStampedModel):
     def successor_label(self) -> str:
         return _node_label(self.successor_project, self.successor_milestone)
 
+    @property
+    def committed_late(self) -> bool:
+        """Its owner committed to a date after the one needed."""
+        return (
+            self.committed_date is not None
+            and self.needed_by is not None
+            and self.committed_date > self.needed_by
+        )
+
     def save(self, *args: object, **kwargs: object) -> None:
         self._sync_projects()
         super().save(*args, **kwargs)  # type: ignore[arg-type]

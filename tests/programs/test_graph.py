@@ -110,3 +110,47 @@ def test_a_duplicate_dependency_is_refused():
         again.full_clean()
 
     assert raised.value.messages == ["This dependency is already recorded."]
+
+
+@pytest.mark.parametrize(
+    ("needed", "committed", "late"),
+    [
+        ("2027-03-01", "2027-03-02", True),
+        ("2027-03-01", "2027-03-01", False),
+        (None, "2027-03-02", False),
+        ("2027-03-01", None, False),  # uncommitted: in trouble for another reason
+    ],
+)
+def test_a_dependency_is_committed_late_only_after_a_date_needed(needed, committed, late):
+    import datetime as dt
+
+    def day(text):
+        return None if text is None else dt.date.fromisoformat(text)
+
+    dependency = Dependency(needed_by=day(needed), committed_date=day(committed))
+
+    assert dependency.committed_late is late
+
+
+@pytest.mark.django_db
+def test_the_home_and_program_tables_mark_a_late_commitment(client, make_user):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from tpmo.roles import Role
+
+    user = make_user(Role.DIRECTOR)
+    theirs = pf.ProjectFactory(code="CHK-01")
+    ours = pf.ProjectFactory(code="PAY-01", program=pf.ProgramFactory(code="PAY"))
+    pf.DependencyFactory(
+        predecessor_project=theirs,
+        successor_project=ours,
+        needed_by=dt.date(2027, 3, 1),
+        committed_date=dt.date(2027, 3, 9),
+        status="committed",
+    )
+    client.force_login(user)
+
+    for url in (reverse("home"), reverse("program-detail", args=["PAY"])):
+        assert client.get(url).content.decode().count('<td class="date late">') == 1, url

@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory, override_settings
 from django.utils import timezone, translation
 
-from tpmo.templatetags.tpmo_tags import _formatted, day
+from tpmo.formats import _formatted, day
 
 
 def _render(source: str, **context: object) -> str:

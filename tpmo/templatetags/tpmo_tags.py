@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.template import defaultfilters
-from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from tpmo.charts import Gantt
+from tpmo.formats import brief, day
 
 register = template.Library()
 
@@ -33,29 +30,9 @@ def rag_badge(value: Any, empty: str = "Not reported") -> str:
     )
 
 
-@register.filter(expects_localtime=True, is_safe=False)
-def day(value: Any, arg: str = "j M Y") -> str:
-    """Django's ``date`` filter ("1 Jun 2026" by default), remembered for plain dates: a list's
-    rows write the same few hundred dates on every view, and formatting one costs more than the
-    rest of its cell. Date-times (which depend on the time zone) are formatted afresh."""
-    if type(value) is not dt.date:
-        return defaultfilters.date(value, arg)  # type: ignore[no-any-return]
-    return _formatted(value, arg, translation.get_language())
-
-
-@register.filter(expects_localtime=True, is_safe=False)
-def brief(value: Any) -> str:
-    """A date without its year when it falls in this year ("7 Aug"), with it otherwise
-    ("7 Aug 2027"): short in a narrow column, never ambiguous across the turn of a year."""
-    if not isinstance(value, dt.date):
-        return ""
-    this_year = timezone.localdate().year
-    return day(value, "j M" if value.year == this_year else "j M Y")
-
-
-@lru_cache(maxsize=4096)
-def _formatted(value: dt.date, arg: str, language: str | None) -> str:
-    return defaultfilters.date(value, arg)  # type: ignore[no-any-return]
+# Dates (see tpmo.formats; date-times reach them in the current time zone).
+register.filter("day", day, expects_localtime=True, is_safe=False)
+register.filter("brief", brief, expects_localtime=True, is_safe=False)
 
 
 @register.filter
